@@ -1,0 +1,89 @@
+# Tong: one static library (oci-spec/) and four programs that link it.
+# `make` builds, `make check` runs every test, `make asan` runs them again
+# under AddressSanitizer and UBSan, `make deps` installs Debian packages.
+
+BUILDDIR ?= build
+CC ?= gcc
+VERSION := 0.1.0
+COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+
+PKGS_LIB := yajl libcrypto
+PKGS_RUNTIME := libseccomp libcap libselinux
+PKGS_BUILDER := libarchive
+PKGS_REGCTL := libcurl
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-unused-parameter -Wno-format-truncation
+CFLAGS ?= -O2 -g
+SANITIZE ?=
+ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(SANITIZE) -D_GNU_SOURCE \
+  -Ioci-spec/include -DTONG_VERSION='"$(VERSION)"' -DTONG_COMMIT='"$(COMMIT)"' \
+  -include oci-spec/include/oci/banned.h -MMD -MP
+ALL_LDFLAGS := $(LDFLAGS) $(SANITIZE)
+
+pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
+pc_libs = $(shell pkg-config --libs $(1) 2>/dev/null)
+
+LIB_SRC := $(wildcard oci-spec/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILDDIR)/%.o)
+LIB := $(BUILDDIR)/liboci.a
+LIB_LIBS := $(call pc_libs,$(PKGS_LIB))
+
+RUNTIME_SRC := $(wildcard runtime/*.c)
+SHIM_SRC := $(wildcard shim/*.c)
+BUILDER_SRC := $(wildcard builder/*.c)
+REGCTL_SRC := $(wildcard registry-client/*.c)
+UNIT_SRC := $(wildcard tests/unit/test-*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILDDIR)/tests/%)
+
+PROGRAMS := $(BUILDDIR)/tong $(BUILDDIR)/tong-shim $(BUILDDIR)/tong-build $(BUILDDIR)/tong-regctl
+
+.PHONY: all check asan demo deps clean test-bins
+all: $(PROGRAMS)
+
+$(BUILDDIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS_LIB) $(PKGS_RUNTIME) $(PKGS_BUILDER) $(PKGS_REGCTL)) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILDDIR)/tong: $(RUNTIME_SRC:%.c=$(BUILDDIR)/%.o) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_RUNTIME)) $(LIB_LIBS)
+
+$(BUILDDIR)/tong-shim: $(SHIM_SRC:%.c=$(BUILDDIR)/%.o) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+$(BUILDDIR)/tong-build: $(BUILDER_SRC:%.c=$(BUILDDIR)/%.o) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_BUILDER)) $(LIB_LIBS)
+
+$(BUILDDIR)/tong-regctl: $(REGCTL_SRC:%.c=$(BUILDDIR)/%.o) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_REGCTL)) $(LIB_LIBS)
+
+$(BUILDDIR)/tests/test-%: $(BUILDDIR)/tests/unit/test-%.o $(BUILDDIR)/tests/unit/unit.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+# The probe goes into test rootfs images, which have no libc: always static,
+# never sanitized.
+$(BUILDDIR)/tests/probe: tests/probe/probe.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -static -D_GNU_SOURCE -o $@ $<
+
+test-bins: all $(UNIT_BIN) $(BUILDDIR)/tests/probe
+
+check: test-bins
+	BUILDDIR=$(abspath $(BUILDDIR)) tests/run-all
+
+asan:
+	$(MAKE) BUILDDIR=build-asan SANITIZE='-fsanitize=address,undefined -fno-omit-frame-pointer' CFLAGS='-O1 -g' check
+
+demo: all $(BUILDDIR)/tests/probe
+	BUILDDIR=$(abspath $(BUILDDIR)) tests/demo
+
+deps:
+	tests/install-deps
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILDDIR) -name '*.d' 2>/dev/null)
