@@ -16,7 +16,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-un
 CFLAGS ?= -O2 -g
 SANITIZE ?=
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(SANITIZE) -D_GNU_SOURCE \
-  -Ioci-spec/include -DTONG_VERSION='"$(VERSION)"' -DTONG_COMMIT='"$(COMMIT)"' \
+  -Ioci-spec/include -DTONG_VERSION='"$(VERSION)"' \
   -include oci-spec/include/oci/banned.h -MMD -MP
 ALL_LDFLAGS := $(LDFLAGS) $(SANITIZE)
 
@@ -42,7 +42,8 @@ all: $(PROGRAMS)
 
 $(BUILDDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS_LIB) $(PKGS_RUNTIME) $(PKGS_BUILDER) $(PKGS_REGCTL)) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS_LIB) $(PKGS_RUNTIME) $(PKGS_BUILDER) $(PKGS_REGCTL)) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -87,3 +88,10 @@ clean:
 	rm -rf build build-asan
 
 -include $(shell find $(BUILDDIR) -name '*.d' 2>/dev/null)
+
+# Only the version module carries the commit, so a new commit does not
+# rebuild everything; FORCE keeps it current.
+$(BUILDDIR)/runtime/version.o: ALL_CFLAGS += -DTONG_COMMIT='"$(COMMIT)"'
+$(BUILDDIR)/runtime/version.o: FORCE
+.PHONY: FORCE
+FORCE:

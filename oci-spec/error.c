@@ -37,6 +37,18 @@ oci_error_set (struct oci_error *err, int errnum, const char *fmt, ...)
 }
 
 int
+oci_error_set_code (struct oci_error *err, int errnum, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  oci_error_setv (err, 0, fmt, ap);
+  va_end (ap);
+  err->errnum = errnum;
+  return oci_error_code (err);
+}
+
+int
 oci_error_wrap (struct oci_error *err, const char *fmt, ...)
 {
   char prefix[OCI_ERROR_MSG_MAX];

@@ -24,6 +24,11 @@ int oci_error_set (struct oci_error *err, int errnum, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 int oci_error_setv (struct oci_error *err, int errnum, const char *fmt, va_list ap);
 
+/* Same, without the ": strerror" suffix: for conditions whose errno is
+ * only a classification (ENOENT for `container "x" does not exist`). */
+int oci_error_set_code (struct oci_error *err, int errnum, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
 /* Prepend context: "context: previous message".  Returns the same negative
  * value oci_error_set returned. */
 int oci_error_wrap (struct oci_error *err, const char *fmt, ...)

@@ -1,0 +1,91 @@
+/* `tong run`: create and start; in the foreground, forward signals to the
+ * init, exit with its status (128+signal when killed), then delete. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "create.h"
+
+static int
+wait_forwarding_signals (pid_t init, struct oci_error *err)
+{
+  sigset_t all, old;
+  int status = 0;
+
+  sigfillset (&all);
+  sigprocmask (SIG_BLOCK, &all, &old);
+  for (;;)
+    {
+      siginfo_t info;
+      int sig = sigwaitinfo (&all, &info);
+      if (sig < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          sigprocmask (SIG_SETMASK, &old, NULL);
+          return oci_error_set (err, errno, "wait for signals");
+        }
+      if (sig == SIGCHLD)
+        {
+          pid_t p;
+          /* We are a subreaper: reap whatever comes, stop on the init. */
+          while ((p = waitpid (-1, &status, WNOHANG)) > 0)
+            if (p == init)
+              {
+                sigprocmask (SIG_SETMASK, &old, NULL);
+                if (WIFEXITED (status))
+                  return WEXITSTATUS (status);
+                return 128 + WTERMSIG (status);
+              }
+          continue;
+        }
+      if (kill (init, sig) < 0 && errno != ESRCH)
+        {
+          sigprocmask (SIG_SETMASK, &old, NULL);
+          return oci_error_set (err, errno, "forward signal %d", sig);
+        }
+    }
+}
+
+int
+tong_cmd_run (const struct tong_globals *g, int argc, char **argv, struct oci_error *err)
+{
+  struct tong_create_opts o = { 0 };
+  cleanup_container struct tong_container *c = NULL;
+  bool detach = false, keep = false;
+  int r, status;
+
+  r = tong_parse_create_flags (argc, argv, &o, &detach, &keep, "run", err);
+  if (r < 0)
+    return r;
+  o.foreground = !detach;
+  if (!detach)
+    prctl (PR_SET_CHILD_SUBREAPER, 1);
+  r = tong_create_container (g, &o, &c, err);
+  if (r < 0)
+    return r;
+  r = tong_start_container (g, c, err);
+  if (r < 0)
+    {
+      struct oci_error ignored = { 0 };
+      tong_destroy_container (g, c, &ignored);
+      return r;
+    }
+  if (detach)
+    return 0;
+  status = wait_forwarding_signals ((pid_t) c->pid, err);
+  if (status < 0)
+    return status;
+  if (!keep)
+    {
+      r = tong_destroy_container (g, c, err);
+      if (r < 0)
+        return r;
+    }
+  return status;
+}

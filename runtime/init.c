@@ -1,0 +1,215 @@
+/* The container init, from clone() to execve(): namespaces, rootfs,
+ * pivot_root, then it reports READY and blocks on the exec FIFO until
+ * `start`; only then does it become the user's process.  Errors before
+ * READY travel back to `tong create`; after it they can only be told on
+ * the container's stderr. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "create.h"
+#include "hooks.h"
+#include "namespaces.h"
+#include "oci/cleanup.h"
+#include "process.h"
+#include "rootfs.h"
+#include "sync.h"
+#include "terminal.h"
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+static int
+become_root_in_userns (struct tong_init_args *a, struct oci_error *err)
+{
+  int r;
+
+  r = tong_sync_send (a->sync_fd, TONG_SYNC_USERMAP_PLS, 0, err);
+  if (r == 0)
+    r = tong_sync_expect (a->sync_fd, TONG_SYNC_USERMAP_ACK, NULL, err);
+  if (r < 0)
+    return r;
+  if (setresgid (0, 0, 0) < 0)
+    return oci_error_set (err, errno, "setresgid 0 in the user namespace");
+  if (setresuid (0, 0, 0) < 0)
+    return oci_error_set (err, errno, "setresuid 0 in the user namespace");
+  return 0;
+}
+
+static int
+fork_into_pid_ns (struct tong_init_args *a, struct oci_error *err)
+{
+  struct oci_error ignored = { 0 };
+  pid_t pid;
+  int r;
+
+  r = tong_ns_join_pid (a->plan, err);
+  if (r < 0)
+    return r;
+  /* setns(CLONE_NEWPID) moves only our future children. */
+  pid = fork ();
+  if (pid < 0)
+    return oci_error_set (err, errno, "fork into the pid namespace");
+  if (pid > 0)
+    {
+      tong_sync_send (a->sync_fd, TONG_SYNC_INIT_PID, pid, &ignored);
+      _exit (0);
+    }
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  return 0;
+}
+
+static int
+set_names (const struct oci_spec *spec, struct oci_error *err)
+{
+  if (spec->hostname && *spec->hostname && sethostname (spec->hostname, strlen (spec->hostname)) < 0)
+    return oci_error_set (err, errno, "hostname: sethostname \"%s\"", spec->hostname);
+  if (spec->domainname && *spec->domainname && setdomainname (spec->domainname, strlen (spec->domainname)) < 0)
+    return oci_error_set (err, errno, "domainname: setdomainname \"%s\"", spec->domainname);
+  return 0;
+}
+
+static int
+join_keyring (const struct tong_init_args *a, struct oci_error *err)
+{
+  char name[PATH_MAX];
+
+  if (a->opts->no_new_keyring)
+    return 0;
+  /* A session keyring of its own, so the container cannot read the host's
+   * keys (runc does the same). */
+  snprintf (name, sizeof name, "_ses.%s", a->opts->id);
+  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS)
+    return oci_error_set (err, errno, "join a new session keyring");
+  return 0;
+}
+
+static int
+setup (struct tong_init_args *a, struct tong_process *proc, struct oci_error *err)
+{
+  const struct oci_spec *spec = a->spec;
+  struct tong_rootfs rfs = {
+    .spec = spec, .rootfs = a->rootfs, .bundle = a->bundle, .userns = a->new_user, .cgroupns = a->new_cgroup,
+    .rootfd = -1,
+  };
+  int r;
+
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
+    return oci_error_set (err, errno, "prctl PR_SET_PDEATHSIG");
+  if (a->new_user)
+    {
+      r = become_root_in_userns (a, err);
+      if (r < 0)
+        return r;
+    }
+  r = tong_ns_join (a->plan, err);
+  if (r == 0 && a->join_pid)
+    r = fork_into_pid_ns (a, err);
+  if (r == 0)
+    r = set_names (spec, err);
+  if (r == 0)
+    r = tong_rootfs_prepare (&rfs, err);
+  if (r == 0)
+    r = tong_rootfs_mount_all (&rfs, err);
+  if (r == 0)
+    r = tong_rootfs_create_devices (&rfs, err);
+  if (r == 0)
+    r = tong_sync_send (a->sync_fd, TONG_SYNC_HOOKS_PLS, 0, err);
+  if (r == 0)
+    r = tong_sync_expect (a->sync_fd, TONG_SYNC_HOOKS_ACK, NULL, err);
+  if (r < 0)
+    goto out;
+  if (spec->hooks && spec->hooks->create_container_len)
+    {
+      cleanup_free char *state = NULL;
+      r = tong_hook_state (a->opts->id, "creating", getpid (), a->bundle, spec->annotations, &state, err);
+      if (r == 0)
+        r = tong_hooks_run (spec->hooks->create_container, spec->hooks->create_container_len, "createContainer",
+                          state, err);
+      if (r < 0)
+        goto out;
+    }
+  r = tong_rootfs_pivot (&rfs, a->opts->no_pivot, err);
+  if (r == 0 && a->console_fd >= 0)
+    r = tong_terminal_setup (a->console_fd, spec->process->console_size, err);
+  if (r == 0)
+    r = tong_rootfs_finalize (spec, err);
+  if (r == 0)
+    r = join_keyring (a, err);
+  if (r == 0)
+    r = tong_process_prepare (spec->process, spec->linux_, a->opts->preserve_fds, proc, err);
+out:
+  if (rfs.rootfd >= 0)
+    close (rfs.rootfd);
+  return r;
+}
+
+static int
+wait_for_start (struct tong_init_args *a, struct oci_error *err)
+{
+  char path[64];
+  int fd;
+
+  snprintf (path, sizeof path, "/proc/self/fd/%d", a->fifo_fd);
+  /* Blocks until `start` opens the FIFO for reading. */
+  do
+    fd = open (path, O_WRONLY | O_CLOEXEC);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0)
+    return oci_error_set (err, errno, "open the exec FIFO");
+  if (write (fd, "0", 1) != 1)
+    {
+      int e = errno;
+      close (fd);
+      return oci_error_set (err, e, "write the exec FIFO");
+    }
+  close (fd);
+  close (a->fifo_fd);
+  return 0;
+}
+
+_Noreturn void
+tong_init_main (struct tong_init_args *a)
+{
+  struct oci_error err = { 0 };
+  struct tong_process proc;
+
+  memset (&proc, 0, sizeof proc);
+  if (setup (a, &proc, &err) < 0)
+    {
+      tong_sync_send_error (a->sync_fd, &err);
+      _exit (1);
+    }
+  /* From here the parent may exit at any time: that must not kill us. */
+  prctl (PR_SET_PDEATHSIG, 0);
+  if (tong_sync_send (a->sync_fd, TONG_SYNC_READY, 0, &err) < 0)
+    _exit (1);
+  close (a->sync_fd);
+  if (a->console_fd >= 0)
+    close (a->console_fd);
+  if (wait_for_start (a, &err) < 0)
+    goto failed;
+  if (a->spec->hooks && a->spec->hooks->start_container_len)
+    {
+      cleanup_free char *state = NULL;
+      if (tong_hook_state (a->opts->id, "running", getpid (), a->bundle, a->spec->annotations, &state, &err) < 0
+          || tong_hooks_run (a->spec->hooks->start_container, a->spec->hooks->start_container_len, "startContainer",
+                          state, &err) < 0)
+        goto failed;
+    }
+  tong_process_exec (&proc, &err);
+failed:
+  fprintf (stderr, "tong: %s\n", err.msg);
+  _exit (127);
+}

@@ -1,0 +1,341 @@
+/* The parent's half of create: state directory, exec FIFO, clone() into
+ * the new namespaces, then answer the child's sync requests until it says
+ * it is ready (or why it is not). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "create.h"
+#include "hooks.h"
+#include "namespaces.h"
+#include "oci/cleanup.h"
+#include "oci/json.h"
+#include "paths.h"
+#include "sync.h"
+#include "terminal.h"
+
+static int
+write_pid_file (const char *path, pid_t pid, struct oci_error *err)
+{
+  cleanup_free char *tmp = NULL;
+  cleanup_close int fd = -1;
+  char buf[32];
+  int n;
+
+  if (asprintf (&tmp, "%s.tmp-%d", path, getpid ()) < 0)
+    return oci_error_set (err, ENOMEM, "pid file");
+  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return oci_error_set (err, errno, "create pid file %s", tmp);
+  n = snprintf (buf, sizeof buf, "%d", pid);
+  if (write (fd, buf, n) != n)
+    return oci_error_set (err, errno, "write pid file %s", tmp);
+  if (rename (tmp, path) < 0)
+    {
+      int e = errno;
+      unlink (tmp);
+      return oci_error_set (err, e, "rename pid file to %s", path);
+    }
+  return 0;
+}
+
+static int
+save_config_copy (const char *dir, const struct oci_spec *spec, struct oci_error *err)
+{
+  cleanup_free char *text = NULL, *path = NULL;
+  cleanup_close int fd = -1;
+  size_t len;
+  int r;
+
+  r = oci_spec_generate (spec, OCI_JSON_COMPACT, &text, &len, err);
+  if (r < 0)
+    return r;
+  if (asprintf (&path, "%s/" TONG_CONFIG_COPY, dir) < 0)
+    return oci_error_set (err, ENOMEM, "save config");
+  fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return oci_error_set (err, errno, "create %s", path);
+  if (write (fd, text, len) != (ssize_t) len)
+    return oci_error_set (err, errno, "write %s", path);
+  return 0;
+}
+
+static char *
+absolute (const char *path)
+{
+  char buf[PATH_MAX];
+  if (!realpath (path, buf))
+    return NULL;
+  return strdup (buf);
+}
+
+static char *
+rootfs_path (const char *bundle, const struct oci_spec *spec)
+{
+  cleanup_free char *joined = NULL;
+
+  if (spec->root->path[0] == '/')
+    return absolute (spec->root->path);
+  if (asprintf (&joined, "%s/%s", bundle, spec->root->path) < 0)
+    return NULL;
+  return absolute (joined);
+}
+
+static int
+remove_tree (const char *dir)
+{
+  DIR *d = opendir (dir);
+  struct dirent *de;
+  char path[PATH_MAX];
+
+  if (!d)
+    return rmdir (dir);
+  while ((de = readdir (d)))
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      snprintf (path, sizeof path, "%s/%s", dir, de->d_name);
+      if (unlink (path) < 0 && errno == EISDIR)
+        remove_tree (path);
+    }
+  closedir (d);
+  return rmdir (dir);
+}
+
+/* Undo a failed create: the child, the state directory. */
+static void
+abort_create (pid_t child, const char *dir)
+{
+  if (child > 0)
+    {
+      kill (child, SIGKILL);
+      waitpid (child, NULL, 0);
+    }
+  if (dir)
+    remove_tree (dir);
+}
+
+static int
+validate_for_create (const struct oci_spec *spec, const struct tong_create_opts *o, struct oci_error *err)
+{
+  if (!spec->root || !spec->root->path)
+    return oci_error_set (err, EINVAL, "root.path: required to create a container");
+  if (!spec->process)
+    return oci_error_set (err, EINVAL, "process: required to create a container");
+  if (!spec->process->args_len)
+    return oci_error_set (err, EINVAL, "process.args: must not be empty");
+  if (!spec->linux_)
+    return oci_error_set (err, EINVAL, "linux: required on Linux");
+  if (spec->process->terminal && !o->console_socket)
+    return oci_error_set (err, EINVAL,
+                          "process.terminal is true: cannot allocate a tty without --console-socket");
+  if (!spec->process->terminal && o->console_socket)
+    return oci_error_set (err, EINVAL, "--console-socket given but process.terminal is false");
+  return 0;
+}
+
+int
+tong_create_container (const struct tong_globals *g, const struct tong_create_opts *o,
+                       struct tong_container **ret, struct oci_error *err)
+{
+  cleanup_container struct tong_container *c = NULL;
+  struct oci_spec *spec = NULL;
+  cleanup_free char *config_path = NULL, *fifo = NULL, *hook_json = NULL;
+  cleanup_close int fifo_fd = -1, console_fd = -1;
+  struct tong_ns_plan plan;
+  struct tong_init_args args = { 0 };
+  char created[64];
+  int sv[2] = { -1, -1 };
+  pid_t child = -1;
+  int64_t value;
+  int r;
+
+  r = tong_validate_id (o->id, err);
+  if (r < 0)
+    return r;
+  c = calloc (1, sizeof *c);
+  if (!c || !(c->id = strdup (o->id)))
+    return oci_error_set (err, ENOMEM, "create");
+  c->bundle = absolute (o->bundle);
+  if (!c->bundle)
+    return oci_error_set (err, errno, "bundle %s", o->bundle);
+  if (asprintf (&config_path, "%s/config.json", c->bundle) < 0)
+    return oci_error_set (err, ENOMEM, "create");
+  r = oci_spec_parse_file (config_path, &spec, err);
+  if (r < 0)
+    return r;
+  r = validate_for_create (spec, o, err);
+  if (r == 0)
+    r = tong_ns_plan (spec, &plan, err);
+  if (r < 0)
+    goto fail_spec;
+  c->rootfs = rootfs_path (c->bundle, spec);
+  if (!c->rootfs)
+    {
+      r = oci_error_set (err, errno, "rootfs %s", spec->root->path);
+      goto fail_spec;
+    }
+  c->own_pid_ns = plan.new_pid;
+  c->owner = strdup ("");
+  tong_now_rfc3339 (created, sizeof created);
+  c->created = strdup (created);
+  if (spec->annotations)
+    {
+      size_t i;
+      c->annotations = oci_strmap_new ();
+      for (i = 0; c->annotations && i < spec->annotations->len; i++)
+        oci_strmap_set (c->annotations, spec->annotations->keys[i], spec->annotations->values[i]);
+    }
+
+  r = tong_mkdir_p (g->root, 0711, err);
+  if (r < 0)
+    goto fail_spec;
+  c->dir = tong_container_dir (g->root, o->id);
+  if (!c->dir)
+    {
+      r = oci_error_set (err, ENOMEM, "create");
+      goto fail_spec;
+    }
+  if (mkdir (c->dir, 0711) < 0)
+    {
+      r = errno == EEXIST ? oci_error_set_code (err, EEXIST, "container \"%s\" already exists", o->id)
+                          : oci_error_set (err, errno, "mkdir %s", c->dir);
+      free (c->dir);
+      c->dir = NULL;
+      goto fail_spec;
+    }
+  if (asprintf (&fifo, "%s/" TONG_EXEC_FIFO, c->dir) < 0)
+    {
+      r = oci_error_set (err, ENOMEM, "create");
+      goto fail;
+    }
+  if (mkfifo (fifo, 0622) < 0)
+    {
+      r = oci_error_set (err, errno, "mkfifo %s", fifo);
+      goto fail;
+    }
+  fifo_fd = open (fifo, O_PATH | O_CLOEXEC);
+  if (fifo_fd < 0)
+    {
+      r = oci_error_set (err, errno, "open %s", fifo);
+      goto fail;
+    }
+  r = save_config_copy (c->dir, spec, err);
+  if (r < 0)
+    goto fail;
+  if (o->console_socket)
+    {
+      r = tong_console_socket_connect (o->console_socket, &console_fd, err);
+      if (r < 0)
+        goto fail;
+    }
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    {
+      r = oci_error_set (err, errno, "socketpair");
+      goto fail;
+    }
+
+  args.g = g;
+  args.opts = o;
+  args.spec = spec;
+  args.rootfs = c->rootfs;
+  args.bundle = c->bundle;
+  args.state_dir = c->dir;
+  args.sync_fd = sv[1];
+  args.fifo_fd = fifo_fd;
+  args.console_fd = console_fd;
+  args.new_user = plan.new_user;
+  args.new_cgroup = plan.new_cgroup;
+  args.join_pid = plan.join_pid;
+  args.plan = &plan;
+
+  /* A raw clone behaves like fork: the child continues here with a copy of
+   * this stack, already inside the new namespaces. */
+  child = (pid_t) syscall (SYS_clone, (unsigned long) plan.clone_flags | SIGCHLD, NULL, NULL, NULL, 0);
+  if (child < 0)
+    {
+      r = oci_error_set (err, errno, "clone the container init");
+      goto fail;
+    }
+  if (child == 0)
+    {
+      close (sv[0]);
+      tong_init_main (&args);
+    }
+  close (sv[1]);
+  sv[1] = -1;
+  c->pid = child;
+
+  if (plan.new_user)
+    {
+      r = tong_sync_expect (sv[0], TONG_SYNC_USERMAP_PLS, NULL, err);
+      if (r == 0)
+        r = tong_ns_write_id_maps (child, spec->linux_, err);
+      if (r == 0)
+        r = tong_sync_send (sv[0], TONG_SYNC_USERMAP_ACK, 0, err);
+      if (r < 0)
+        goto fail;
+    }
+  if (plan.join_pid)
+    {
+      r = tong_sync_expect (sv[0], TONG_SYNC_INIT_PID, &value, err);
+      if (r < 0)
+        goto fail;
+      waitpid (child, NULL, 0);
+      child = (pid_t) value;
+      c->pid = child;
+    }
+  r = tong_sync_expect (sv[0], TONG_SYNC_HOOKS_PLS, NULL, err);
+  if (r < 0)
+    goto fail;
+  c->start_time = tong_proc_start_time (child, NULL);
+  r = tong_container_save (c, err);
+  if (r < 0)
+    goto fail;
+  if (spec->hooks && (spec->hooks->prestart_len || spec->hooks->create_runtime_len))
+    {
+      r = tong_hook_state (c->id, "creating", c->pid, c->bundle, c->annotations, &hook_json, err);
+      if (r == 0 && spec->hooks->prestart_len)
+        r = tong_hooks_run (spec->hooks->prestart, spec->hooks->prestart_len, "prestart", hook_json, err);
+      if (r == 0 && spec->hooks->create_runtime_len)
+        r = tong_hooks_run (spec->hooks->create_runtime, spec->hooks->create_runtime_len, "createRuntime",
+                            hook_json, err);
+      if (r < 0)
+        goto fail;
+    }
+  r = tong_sync_send (sv[0], TONG_SYNC_HOOKS_ACK, 0, err);
+  if (r == 0)
+    r = tong_sync_expect (sv[0], TONG_SYNC_READY, NULL, err);
+  if (r < 0)
+    goto fail;
+  if (o->pid_file)
+    {
+      r = write_pid_file (o->pid_file, child, err);
+      if (r < 0)
+        goto fail;
+    }
+  close (sv[0]);
+  oci_spec_free (spec);
+  *ret = oci_steal (c);
+  return 0;
+
+fail:
+  if (sv[0] >= 0)
+    close (sv[0]);
+  if (sv[1] >= 0)
+    close (sv[1]);
+  abort_create (child, c->dir);
+fail_spec:
+  oci_spec_free (spec);
+  return r;
+}

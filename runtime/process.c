@@ -1,0 +1,270 @@
+#include "process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/close_range.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "oci/cleanup.h"
+#include "process-attrs.h"
+#include "seccomp.h"
+
+/* Everything of the process that applies to the init itself, at create. */
+static int
+apply_attrs (const struct oci_spec_process *s, const struct oci_spec_linux *l, struct oci_error *err)
+{
+  int r;
+
+  r = tong_process_attrs_check (s, l, err);
+  if (r == 0)
+    r = tong_rlimits_apply (s, 0, err);
+  if (r == 0 && s->oom_score_adj_present)
+    r = tong_oom_score_adj_apply (s, -1, err);
+  if (r == 0 && l && l->personality)
+    r = tong_personality_apply (l->personality, err);
+  if (r == 0 && s->io_priority)
+    r = tong_ioprio_apply (s->io_priority, err);
+  if (r == 0 && s->scheduler)
+    r = tong_scheduler_apply (s->scheduler, err);
+  if (r == 0 && l && l->memory_policy)
+    r = tong_memory_policy_apply (l->memory_policy, err);
+  if (r == 0 && s->exec_cpu_affinity && s->exec_cpu_affinity->initial)
+    r = tong_cpu_affinity_apply (s->exec_cpu_affinity->initial, 0, err);
+  return r;
+}
+
+static bool
+is_executable_file (const char *path)
+{
+  struct stat st;
+  return stat (path, &st) == 0 && S_ISREG (st.st_mode) && access (path, X_OK) == 0;
+}
+
+static const char *
+env_get (char *const *envp, const char *name)
+{
+  size_t n = strlen (name);
+  for (; envp && *envp; envp++)
+    if (strncmp (*envp, name, n) == 0 && (*envp)[n] == '=')
+      return *envp + n + 1;
+  return NULL;
+}
+
+int
+tong_find_executable (const char *name, char *const *envp, char **ret, struct oci_error *err)
+{
+  const char *path_env, *p;
+  char candidate[PATH_MAX];
+
+  if (strchr (name, '/'))
+    {
+      if (!is_executable_file (name))
+        return oci_error_set (err, errno ? errno : EACCES, "exec: \"%s\"", name);
+      *ret = strdup (name);
+      return *ret ? 0 : oci_error_set (err, ENOMEM, "exec");
+    }
+  path_env = env_get (envp, "PATH");
+  if (!path_env)
+    path_env = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  for (p = path_env;;)
+    {
+      const char *end = strchrnul (p, ':');
+      int n = (int) (end - p);
+      snprintf (candidate, sizeof candidate, "%.*s/%s", n ? n : 1, n ? p : ".", name);
+      if (is_executable_file (candidate))
+        {
+          *ret = strdup (candidate);
+          return *ret ? 0 : oci_error_set (err, ENOMEM, "exec");
+        }
+      if (!*end)
+        break;
+      p = end + 1;
+    }
+  return oci_error_set (err, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
+}
+
+/* HOME from the container's /etc/passwd, as runc does when env lacks it. */
+static char *
+home_for (uid_t uid)
+{
+  cleanup_fclose FILE *f = fopen ("/etc/passwd", "re");
+  struct passwd pw, *res = NULL;
+  char buf[4096];
+
+  if (!f)
+    return NULL;
+  while (fgetpwent_r (f, &pw, buf, sizeof buf, &res) == 0 && res)
+    if (pw.pw_uid == uid)
+      return strdup (pw.pw_dir);
+  return NULL;
+}
+
+static int
+build_env (struct tong_process *p, struct oci_error *err)
+{
+  const struct oci_spec_process *s = p->spec;
+  size_t n = s->env_len, i;
+  bool has_home = env_get (s->env, "HOME") != NULL;
+
+  p->envp = calloc (n + 2, sizeof (char *));
+  if (!p->envp)
+    return oci_error_set (err, ENOMEM, "process.env");
+  for (i = 0; i < n; i++)
+    p->envp[i] = s->env[i];
+  if (!has_home)
+    {
+      cleanup_free char *home = home_for (p->uid);
+      if (asprintf (&p->envp[n], "HOME=%s", home ? home : "/") < 0)
+        return oci_error_set (err, ENOMEM, "process.env");
+    }
+  return 0;
+}
+
+int
+tong_process_prepare (const struct oci_spec_process *s, const struct oci_spec_linux *l, int preserve_fds,
+                      struct tong_process *ret, struct oci_error *err)
+{
+  int r;
+
+  const struct oci_spec_seccomp *seccomp = l ? l->seccomp : NULL;
+
+  ret->spec = s;
+  ret->seccomp_spec = seccomp;
+  ret->preserve_fds = preserve_fds;
+  if (s->user)
+    {
+      ret->uid = s->user->uid_present ? s->user->uid : 0;
+      ret->gid = s->user->gid_present ? s->user->gid : 0;
+      ret->groups = s->user->additional_gids;
+      ret->groups_len = s->user->additional_gids_len;
+    }
+  if (chdir (s->cwd) < 0)
+    return oci_error_set (err, errno, "process.cwd: chdir to %s", s->cwd);
+  r = build_env (ret, err);
+  if (r == 0)
+    r = tong_find_executable (s->args[0], ret->envp, &ret->exe, err);
+  if (r < 0)
+    return r;
+  if (s->capabilities)
+    {
+      r = tong_caps_from_spec (s->capabilities, &ret->caps, err);
+      if (r < 0)
+        return r;
+      ret->has_caps = true;
+    }
+  r = apply_attrs (s, l, err);
+  if (r < 0)
+    return r;
+  if (seccomp)
+    {
+      r = tong_seccomp_prepare (seccomp, &ret->seccomp, err);
+      if (r < 0)
+        return r;
+    }
+  return 0;
+}
+
+static int
+load_seccomp (struct tong_process *p, struct oci_error *err)
+{
+  int notify_fd = -1, r;
+
+  if (!p->seccomp)
+    return 0;
+  r = tong_seccomp_load (p->seccomp, &notify_fd, err);
+  if (r < 0)
+    return r;
+  if (notify_fd >= 0)
+    {
+      r = tong_seccomp_send_listener (p->seccomp_spec->listener_path, notify_fd,
+                                      p->state_json_for_listener ? p->state_json_for_listener : "{}", err);
+      close (notify_fd);
+    }
+  return r;
+}
+
+static int
+change_user (struct tong_process *p, struct oci_error *err)
+{
+  /* Keep the permitted set across setuid, so tong_caps_apply can set
+   * exactly what the spec asks for afterwards. */
+  if (prctl (PR_SET_KEEPCAPS, 1) < 0)
+    return oci_error_set (err, errno, "prctl PR_SET_KEEPCAPS");
+  if (setgroups (p->groups_len, p->groups) < 0)
+    {
+      /* In a user namespace with setgroups denied, only an empty list of
+       * supplementary groups is possible. */
+      if (!(errno == EPERM && p->groups_len == 0))
+        return oci_error_set (err, errno, "process.user.additionalGids: setgroups");
+    }
+  if (setresgid (p->gid, p->gid, p->gid) < 0)
+    return oci_error_set (err, errno, "process.user.gid: setresgid %u", p->gid);
+  if (setresuid (p->uid, p->uid, p->uid) < 0)
+    return oci_error_set (err, errno, "process.user.uid: setresuid %u", p->uid);
+  if (prctl (PR_SET_KEEPCAPS, 0) < 0)
+    return oci_error_set (err, errno, "prctl PR_SET_KEEPCAPS");
+  return 0;
+}
+
+int
+tong_process_exec (struct tong_process *p, struct oci_error *err)
+{
+  const struct oci_spec_process *s = p->spec;
+  bool nnp = s->no_new_privileges_present && s->no_new_privileges;
+  int r;
+
+  /* Without no_new_privs, installing a filter needs CAP_SYS_ADMIN, which
+   * the capability sets below may drop: load it first, as runc does. */
+  if (!nnp)
+    {
+      r = load_seccomp (p, err);
+      if (r < 0)
+        return r;
+    }
+  if (p->has_caps)
+    {
+      r = tong_caps_drop_bounding (&p->caps, err);
+      if (r < 0)
+        return r;
+    }
+  r = change_user (p, err);
+  if (r < 0)
+    return r;
+  if (p->has_caps)
+    {
+      r = tong_caps_apply (&p->caps, err);
+      if (r < 0)
+        return r;
+    }
+  if (nnp && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return oci_error_set (err, errno, "process.noNewPrivileges: prctl");
+  if (nnp)
+    {
+      r = load_seccomp (p, err);
+      if (r < 0)
+        return r;
+    }
+  if (s->exec_cpu_affinity && s->exec_cpu_affinity->final)
+    {
+      r = tong_cpu_affinity_apply (s->exec_cpu_affinity->final, 0, err);
+      if (r < 0)
+        return r;
+    }
+  if (s->user && s->user->umask_present)
+    umask (s->user->umask);
+  /* Nothing of ours may reach the container (CVE-2024-21626): every fd
+   * above stdio and the preserved ones is closed. */
+  if (syscall (SYS_close_range, 3 + p->preserve_fds, ~0U, 0) < 0)
+    return oci_error_set (err, errno, "close inherited file descriptors");
+  execve (p->exe, s->args, p->envp);
+  return oci_error_set (err, errno, "exec %s", p->exe);
+}

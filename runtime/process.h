@@ -1,0 +1,39 @@
+/* The user's process: everything decided at create (so config errors are
+ * reported by `tong create`), applied after `start` right before execve. */
+#ifndef TONG_PROCESS_H
+#define TONG_PROCESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "capabilities.h"
+#include "oci/error.h"
+#include "oci/runtime-spec.h"
+
+struct tong_seccomp;
+
+struct tong_process {
+  const struct oci_spec_process *spec;
+  const struct oci_spec_seccomp *seccomp_spec;
+  char *exe;            /* resolved in the container's PATH */
+  char **envp;          /* spec env plus HOME when missing */
+  uid_t uid;
+  gid_t gid;
+  gid_t *groups;
+  size_t groups_len;
+  struct tong_caps caps;
+  bool has_caps;
+  struct tong_seccomp *seccomp;
+  int preserve_fds;
+  const char *state_json_for_listener;
+};
+
+/* In the container, after pivot_root, still root. */
+int tong_process_prepare (const struct oci_spec_process *p, const struct oci_spec_linux *l, int preserve_fds,
+                          struct tong_process *ret, struct oci_error *err);
+/* Drops privileges, loads seccomp and execs; returns only on failure. */
+int tong_process_exec (struct tong_process *p, struct oci_error *err);
+/* Looks up `name` in PATH from envp, as execvp would, in the current root. */
+int tong_find_executable (const char *name, char *const *envp, char **ret, struct oci_error *err);
+
+#endif

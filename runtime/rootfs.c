@@ -1,0 +1,528 @@
+#include "rootfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "mount-options.h"
+#include "oci/cleanup.h"
+#include "paths.h"
+
+static unsigned long
+propagation_flags (const char *name)
+{
+  if (!name)
+    return MS_SLAVE | MS_REC;
+  if (strcmp (name, "shared") == 0)
+    return MS_SHARED | MS_REC;
+  if (strcmp (name, "private") == 0)
+    return MS_PRIVATE | MS_REC;
+  if (strcmp (name, "unbindable") == 0)
+    return MS_UNBINDABLE | MS_REC;
+  return MS_SLAVE | MS_REC;
+}
+
+int
+tong_rootfs_prepare (struct tong_rootfs *r, struct oci_error *err)
+{
+  const char *prop = r->spec->linux_ ? r->spec->linux_->rootfs_propagation : NULL;
+
+  if (mount (NULL, "/", NULL, propagation_flags (prop), NULL) < 0)
+    return oci_error_set (err, errno, "make / %s", prop ? prop : "rslave");
+  /* pivot_root needs the new root to be a mount point whose parent is not
+   * shared. */
+  if (mount (r->rootfs, r->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return oci_error_set (err, errno, "bind mount rootfs %s", r->rootfs);
+  if (mount (NULL, r->rootfs, NULL, MS_PRIVATE, NULL) < 0)
+    return oci_error_set (err, errno, "make rootfs %s private", r->rootfs);
+  r->rootfd = open (r->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (r->rootfd < 0)
+    return oci_error_set (err, errno, "open rootfs %s", r->rootfs);
+  return 0;
+}
+
+/* MS_* flags a bind remount must keep, or the kernel refuses it when they
+ * are locked (mounts inherited into a user namespace). */
+static unsigned long
+locked_flags (const char *target)
+{
+  struct statvfs s;
+  unsigned long f = 0;
+
+  if (statvfs (target, &s) < 0)
+    return 0;
+  if (s.f_flag & ST_NOSUID)
+    f |= MS_NOSUID;
+  if (s.f_flag & ST_NODEV)
+    f |= MS_NODEV;
+  if (s.f_flag & ST_NOEXEC)
+    f |= MS_NOEXEC;
+  if (s.f_flag & ST_RDONLY)
+    f |= MS_RDONLY;
+  if (s.f_flag & ST_NOATIME)
+    f |= MS_NOATIME;
+  if (s.f_flag & ST_NODIRATIME)
+    f |= MS_NODIRATIME;
+  if (s.f_flag & ST_RELATIME)
+    f |= MS_RELATIME;
+  return f;
+}
+
+static int
+bind_remount (const char *target, unsigned long flags, const char *what, struct oci_error *err)
+{
+  if (mount (NULL, target, NULL, MS_REMOUNT | MS_BIND | flags, NULL) == 0)
+    return 0;
+  if (errno == EPERM
+      && mount (NULL, target, NULL, MS_REMOUNT | MS_BIND | flags | locked_flags (target), NULL) == 0)
+    return 0;
+  return oci_error_set (err, errno, "remount %s", what);
+}
+
+static int
+set_recursive_attrs (int fd, const struct tong_mount_opts *o, const char *what, struct oci_error *err)
+{
+  struct mount_attr attr = { 0 };
+
+  if (!o->attr_set && !o->attr_clr)
+    return 0;
+  attr.attr_set = o->attr_set;
+  attr.attr_clr = o->attr_clr;
+  if (syscall (SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+    return oci_error_set (err, errno, "set recursive mount attributes on %s", what);
+  return 0;
+}
+
+static int
+source_is_dir (const char *source)
+{
+  struct stat st;
+
+  if (stat (source, &st) < 0)
+    return -1;
+  return S_ISDIR (st.st_mode);
+}
+
+static int
+mount_one (struct tong_rootfs *r, const struct oci_spec_mount *m, size_t idx, struct oci_error *err)
+{
+  struct tong_mount_opts o = { 0 };
+  cleanup_free char *source = NULL;
+  cleanup_close int target = -1;
+  char target_path[64];
+  const char *type = m->type;
+  bool bind;
+  int ret, is_dir = 1;
+
+  ret = tong_mount_opts_parse (m->options, m->options_len, &o, err);
+  if (ret < 0)
+    return oci_error_wrap (err, "mounts[%zu]", idx);
+  bind = o.bind || (type && strcmp (type, "bind") == 0);
+  if (m->uid_mappings_len || m->gid_mappings_len || o.idmap)
+    {
+      ret = oci_error_set (err, ENOTSUP, "mounts[%zu] %s: id-mapped mounts are not supported yet", idx,
+                           m->destination);
+      goto out;
+    }
+  if (bind)
+    {
+      const char *s = m->source ? m->source : "";
+      if (s[0] != '/' && asprintf (&source, "%s/%s", r->bundle, s) < 0)
+        {
+          ret = oci_error_set (err, ENOMEM, "mount %s", m->destination);
+          goto out;
+        }
+      if (!source && !(source = strdup (s)))
+        {
+          ret = oci_error_set (err, ENOMEM, "mount %s", m->destination);
+          goto out;
+        }
+      is_dir = source_is_dir (source);
+      if (is_dir < 0)
+        {
+          ret = oci_error_set (err, errno, "mount %s: source %s", m->destination, source);
+          goto out;
+        }
+    }
+  ret = tong_open_in_root (r->rootfd, m->destination, true, is_dir ? TONG_TARGET_DIR : TONG_TARGET_FILE, &target,
+                           err);
+  if (ret < 0)
+    {
+      oci_error_wrap (err, "mount %s", m->destination);
+      goto out;
+    }
+  tong_fd_path (target, target_path, sizeof target_path);
+
+  if (type && strcmp (type, "cgroup") == 0)
+    {
+      ret = tong_rootfs_mount_cgroup (r, m, target, o.flags, err);
+      goto out;
+    }
+  if (bind)
+    {
+      if (mount (source, target_path, NULL, MS_BIND | (o.rbind ? MS_REC : 0), NULL) < 0)
+        {
+          ret = oci_error_set (err, errno, "bind mount %s on %s", source, m->destination);
+          goto out;
+        }
+      /* The new mount sits on top of the fd we hold: reopen to reach it. */
+      close (target);
+      ret = tong_open_in_root (r->rootfd, m->destination, false, TONG_TARGET_DIR, &target, err);
+      if (ret < 0)
+        goto out;
+      tong_fd_path (target, target_path, sizeof target_path);
+      if (o.flags & ~(MS_BIND | MS_REC))
+        {
+          ret = bind_remount (target_path, o.flags & ~(MS_BIND | MS_REC), m->destination, err);
+          if (ret < 0)
+            goto out;
+        }
+    }
+  else
+    {
+      if (mount (m->source ? m->source : type, target_path, type, o.flags, o.data) < 0)
+        {
+          ret = oci_error_set (err, errno, "mount %s (type %s) on %s", m->source ? m->source : "none",
+                               type ? type : "none", m->destination);
+          goto out;
+        }
+      close (target);
+      ret = tong_open_in_root (r->rootfd, m->destination, false, TONG_TARGET_DIR, &target, err);
+      if (ret < 0)
+        goto out;
+      tong_fd_path (target, target_path, sizeof target_path);
+    }
+  for (size_t i = 0; i < o.propagation_len; i++)
+    if (mount (NULL, target_path, NULL, o.propagation_list[i], NULL) < 0)
+      {
+        ret = oci_error_set (err, errno, "set propagation of %s", m->destination);
+        goto out;
+      }
+  ret = set_recursive_attrs (target, &o, m->destination, err);
+out:
+  tong_mount_opts_release (&o);
+  return ret;
+}
+
+int
+tong_rootfs_mount_all (struct tong_rootfs *r, struct oci_error *err)
+{
+  size_t i;
+  int ret;
+
+  for (i = 0; i < r->spec->mounts_len; i++)
+    {
+      ret = mount_one (r, &r->spec->mounts[i], i, err);
+      if (ret < 0)
+        return ret;
+    }
+  return 0;
+}
+
+struct default_dev {
+  const char *path;
+  unsigned major, minor;
+};
+
+static const struct default_dev default_devices[] = {
+  { "/dev/null", 1, 3 }, { "/dev/zero", 1, 5 },    { "/dev/full", 1, 7 },
+  { "/dev/random", 1, 8 }, { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
+};
+
+static int
+make_device (struct tong_rootfs *r, const char *path, char type, unsigned major, unsigned minor, mode_t perm,
+             uid_t uid, gid_t gid, struct oci_error *err)
+{
+  cleanup_close int parent = -1, target = -1;
+  cleanup_free char *dir = strdup (path);
+  char fdpath[64];
+  const char *name;
+  char *slash;
+  mode_t kind = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+  int ret;
+
+  if (!dir)
+    return oci_error_set (err, ENOMEM, "device %s", path);
+  slash = strrchr (dir, '/');
+  if (!slash || !slash[1])
+    return oci_error_set (err, EINVAL, "device path %s", path);
+  *slash = '\0';
+  name = slash + 1;
+  ret = tong_open_in_root (r->rootfd, *dir ? dir : "/", true, TONG_TARGET_DIR, &parent, err);
+  if (ret < 0)
+    return ret;
+  /* O_PATH fds cannot be used for mknodat: reopen the directory. */
+  tong_fd_path (parent, fdpath, sizeof fdpath);
+  {
+    int d = open (fdpath, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (d < 0)
+      return oci_error_set (err, errno, "open %s", dir);
+    close (parent);
+    parent = d;
+  }
+  unlinkat (parent, name, 0);
+  if (!r->userns && mknodat (parent, name, kind | perm, makedev (major, minor)) == 0)
+    {
+      if (fchownat (parent, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+        return oci_error_set (err, errno, "chown device %s", path);
+      return 0;
+    }
+  if (!r->userns && errno != EPERM)
+    return oci_error_set (err, errno, "mknod %s", path);
+  /* In a user namespace mknod is not allowed: bind the host's node. */
+  {
+    int fd = openat (parent, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+      return oci_error_set (err, errno, "create %s", path);
+    close (fd);
+  }
+  ret = tong_open_in_root (r->rootfd, path, false, TONG_TARGET_FILE, &target, err);
+  if (ret < 0)
+    return ret;
+  tong_fd_path (target, fdpath, sizeof fdpath);
+  if (mount (path, fdpath, NULL, MS_BIND, NULL) < 0)
+    return oci_error_set (err, errno, "bind mount device %s", path);
+  return 0;
+}
+
+static int
+make_symlink (struct tong_rootfs *r, const char *target, const char *link, struct oci_error *err)
+{
+  cleanup_close int dev = -1;
+  char fdpath[64];
+  int d;
+
+  if (tong_open_in_root (r->rootfd, "/dev", true, TONG_TARGET_DIR, &dev, err) < 0)
+    return -1;
+  tong_fd_path (dev, fdpath, sizeof fdpath);
+  d = open (fdpath, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  if (d < 0)
+    return oci_error_set (err, errno, "open /dev in rootfs");
+  if (symlinkat (target, d, link) < 0 && errno != EEXIST)
+    {
+      int e = errno;
+      close (d);
+      return oci_error_set (err, e, "symlink /dev/%s", link);
+    }
+  close (d);
+  return 0;
+}
+
+static bool
+dev_is_tmpfs (const struct oci_spec *spec)
+{
+  size_t i;
+
+  for (i = 0; i < spec->mounts_len; i++)
+    if (strcmp (spec->mounts[i].destination, "/dev") == 0)
+      return true;
+  return false;
+}
+
+int
+tong_rootfs_create_devices (struct tong_rootfs *r, struct oci_error *err)
+{
+  const struct oci_spec_linux *l = r->spec->linux_;
+  size_t i, k;
+  int ret;
+
+  /* runc's rule: the default devices only when /dev is ours to fill. */
+  if (dev_is_tmpfs (r->spec))
+    {
+      for (i = 0; i < sizeof default_devices / sizeof default_devices[0]; i++)
+        {
+          bool overridden = false;
+          for (k = 0; l && k < l->devices_len; k++)
+            if (strcmp (l->devices[k].path, default_devices[i].path) == 0)
+              overridden = true;
+          if (overridden)
+            continue;
+          ret = make_device (r, default_devices[i].path, 'c', default_devices[i].major, default_devices[i].minor,
+                             0666, 0, 0, err);
+          if (ret < 0)
+            return ret;
+        }
+      if (make_symlink (r, "/proc/self/fd", "fd", err) < 0 || make_symlink (r, "/proc/self/fd/0", "stdin", err) < 0
+          || make_symlink (r, "/proc/self/fd/1", "stdout", err) < 0
+          || make_symlink (r, "/proc/self/fd/2", "stderr", err) < 0 || make_symlink (r, "pts/ptmx", "ptmx", err) < 0)
+        return -1;
+      if (access ("/proc/kcore", F_OK) == 0 && make_symlink (r, "/proc/kcore", "core", err) < 0)
+        return -1;
+    }
+  for (i = 0; l && i < l->devices_len; i++)
+    {
+      const struct oci_spec_device *d = &l->devices[i];
+      ret = make_device (r, d->path, d->type[0] == 'u' ? 'c' : d->type[0], (unsigned) d->major, (unsigned) d->minor,
+                         d->file_mode_present ? d->file_mode : 0666, d->uid_present ? d->uid : 0,
+                         d->gid_present ? d->gid : 0, err);
+      if (ret < 0)
+        return oci_error_wrap (err, "linux.devices[%zu]", i);
+    }
+  return 0;
+}
+
+int
+tong_rootfs_pivot (struct tong_rootfs *r, bool no_pivot, struct oci_error *err)
+{
+  cleanup_close int oldroot = -1, newroot = -1;
+
+  if (no_pivot)
+    {
+      if (chdir (r->rootfs) < 0)
+        return oci_error_set (err, errno, "chdir %s", r->rootfs);
+      if (mount (r->rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+        return oci_error_set (err, errno, "move %s to /", r->rootfs);
+      if (chroot (".") < 0)
+        return oci_error_set (err, errno, "chroot %s", r->rootfs);
+      if (chdir ("/") < 0)
+        return oci_error_set (err, errno, "chdir /");
+      return 0;
+    }
+  oldroot = open ("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  newroot = open (r->rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  if (oldroot < 0 || newroot < 0)
+    return oci_error_set (err, errno, "open / or %s", r->rootfs);
+  if (fchdir (newroot) < 0)
+    return oci_error_set (err, errno, "chdir %s", r->rootfs);
+  /* pivot_root(".", ".") stacks the old root under the new one, so no
+   * directory for it is needed inside the rootfs. */
+  if (syscall (SYS_pivot_root, ".", ".") < 0)
+    return oci_error_set (err, errno, "pivot_root %s", r->rootfs);
+  if (fchdir (oldroot) < 0)
+    return oci_error_set (err, errno, "chdir to the old root");
+  if (mount (NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+    return oci_error_set (err, errno, "make the old root rslave");
+  if (umount2 (".", MNT_DETACH) < 0)
+    return oci_error_set (err, errno, "unmount the old root");
+  if (chdir ("/") < 0)
+    return oci_error_set (err, errno, "chdir /");
+  return 0;
+}
+
+static int
+mask_path (const char *path, struct oci_error *err)
+{
+  cleanup_close int fd = -1, null = -1;
+  char fdpath[64], nullpath[64];
+  struct stat st, nst;
+  int r;
+
+  r = tong_open_in_root (AT_FDCWD, path, false, TONG_TARGET_FILE, &fd, err);
+  if (r < 0)
+    {
+      if (err->errnum == ENOENT)
+        return 0;
+      return r;
+    }
+  if (fstat (fd, &st) < 0)
+    return oci_error_set (err, errno, "stat %s", path);
+  tong_fd_path (fd, fdpath, sizeof fdpath);
+  if (S_ISDIR (st.st_mode))
+    {
+      if (mount ("tmpfs", fdpath, "tmpfs", MS_RDONLY, "size=0k") < 0)
+        return oci_error_set (err, errno, "mask %s", path);
+      return 0;
+    }
+  /* The /dev/null we bind must really be the null device, not something a
+   * container swapped in (CVE-2025-31133). */
+  null = open ("/dev/null", O_PATH | O_CLOEXEC | O_NOFOLLOW);
+  if (null < 0 || fstat (null, &nst) < 0)
+    return oci_error_set (err, errno, "open /dev/null to mask %s", path);
+  if (!S_ISCHR (nst.st_mode) || nst.st_rdev != makedev (1, 3))
+    return oci_error_set (err, EPERM, "mask %s: /dev/null is not the null device", path);
+  tong_fd_path (null, nullpath, sizeof nullpath);
+  if (mount (nullpath, fdpath, NULL, MS_BIND, NULL) < 0)
+    return oci_error_set (err, errno, "mask %s", path);
+  return 0;
+}
+
+static int
+readonly_path (const char *path, struct oci_error *err)
+{
+  cleanup_close int fd = -1;
+  char fdpath[64];
+  int r;
+
+  r = tong_open_in_root (AT_FDCWD, path, false, TONG_TARGET_FILE, &fd, err);
+  if (r < 0)
+    {
+      if (err->errnum == ENOENT)
+        return 0;
+      return r;
+    }
+  tong_fd_path (fd, fdpath, sizeof fdpath);
+  if (mount (fdpath, fdpath, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return oci_error_set (err, errno, "bind %s read-only", path);
+  close (fd);
+  fd = -1;
+  r = tong_open_in_root (AT_FDCWD, path, false, TONG_TARGET_FILE, &fd, err);
+  if (r < 0)
+    return r;
+  tong_fd_path (fd, fdpath, sizeof fdpath);
+  return bind_remount (fdpath, MS_RDONLY | MS_REC, path, err);
+}
+
+static int
+write_sysctl (const char *key, const char *value, struct oci_error *err)
+{
+  char path[PATH_MAX];
+  cleanup_close int fd = -1;
+  size_t i, n;
+
+  n = (size_t) snprintf (path, sizeof path, "/proc/sys/%s", key);
+  if (n >= sizeof path || strstr (key, ".."))
+    return oci_error_set (err, EINVAL, "linux.sysctl: invalid key \"%s\"", key);
+  for (i = strlen ("/proc/sys/"); i < n; i++)
+    if (path[i] == '.')
+      path[i] = '/';
+  fd = open (path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return oci_error_set (err, errno, "linux.sysctl: open %s", path);
+  if (write (fd, value, strlen (value)) < 0)
+    return oci_error_set (err, errno, "linux.sysctl: write \"%s\" to %s", value, path);
+  return 0;
+}
+
+int
+tong_rootfs_finalize (const struct oci_spec *spec, struct oci_error *err)
+{
+  const struct oci_spec_linux *l = spec->linux_;
+  size_t i;
+  int r;
+
+  if (l && l->sysctl)
+    for (i = 0; i < l->sysctl->len; i++)
+      {
+        r = write_sysctl (l->sysctl->keys[i], l->sysctl->values[i], err);
+        if (r < 0)
+          return r;
+      }
+  for (i = 0; l && i < l->readonly_paths_len; i++)
+    {
+      r = readonly_path (l->readonly_paths[i], err);
+      if (r < 0)
+        return oci_error_wrap (err, "linux.readonlyPaths[%zu]", i);
+    }
+  for (i = 0; l && i < l->masked_paths_len; i++)
+    {
+      r = mask_path (l->masked_paths[i], err);
+      if (r < 0)
+        return oci_error_wrap (err, "linux.maskedPaths[%zu]", i);
+    }
+  if (spec->root && spec->root->readonly_present && spec->root->readonly)
+    {
+      r = bind_remount ("/", MS_RDONLY, "/ read-only", err);
+      if (r < 0)
+        return r;
+    }
+  return 0;
+}

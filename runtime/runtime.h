@@ -1,0 +1,44 @@
+/* What every subcommand of `tong` receives: the global options, parsed
+ * once by main(), and nothing mutable besides. */
+#ifndef TONG_RUNTIME_H
+#define TONG_RUNTIME_H
+
+#include <stdbool.h>
+
+#include "oci/error.h"
+
+#define TONG_DEFAULT_ROOT "/run/tong"
+
+struct tong_globals {
+  const char *root;       /* state directory of all containers */
+  const char *log_path;   /* --log: where errors and debug lines go */
+  bool log_json;          /* --log-format json */
+  bool debug;
+  bool systemd_cgroup;
+  int rootless;           /* --rootless: -1 auto, 0 false, 1 true */
+  const char *argv0;
+};
+
+typedef int (*tong_command_fn) (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
+
+int tong_cmd_spec (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
+int tong_cmd_features (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
+int tong_cmd_create (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
+int tong_cmd_start (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
+int tong_cmd_run (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
+int tong_cmd_state (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
+int tong_cmd_list (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
+int tong_cmd_kill (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
+int tong_cmd_delete (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
+
+/* version.c */
+void tong_print_version (void);
+
+/* log.c: runc's log formats, so containerd and conmon can read them. */
+void tong_log_error (const struct tong_globals *g, const char *msg);
+void tong_log_debug (const struct tong_globals *g, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+
+/* A subcommand's exit status that is not an error (e.g. `run` returns the
+ * container's status): commands return it as a positive value. */
+
+#endif
