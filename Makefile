@@ -47,7 +47,8 @@ $(BUILDDIR)/%.o: %.c
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(BUILDDIR)/tong: $(RUNTIME_SRC:%.c=$(BUILDDIR)/%.o) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_RUNTIME)) $(LIB_LIBS)

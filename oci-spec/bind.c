@@ -423,11 +423,15 @@ parse_into (const struct oci_type *t, const struct oci_json *j, const char *path
         return r;
     }
   for (k = 0; k < t->n_fields; k++)
-    if ((t->fields[k].flags & OCI_FIELD_REQUIRED) && !oci_json_get (j, t->fields[k].name))
+    {
+      const struct oci_json *v = oci_json_get (j, t->fields[k].name);
+      if (!(t->fields[k].flags & OCI_FIELD_REQUIRED) || (v && v->type != OCI_JSON_NULL))
+        continue;
       {
         join_key (sub, path, t->fields[k].name);
         return oci_error_set (err, 0, "%s: required field is missing", sub);
       }
+    }
   if (t->check)
     return t->check (obj, path ? path : "", err);
   return 0;
@@ -677,6 +681,15 @@ free_fields (const struct oci_type *t, void *obj)
   for (k = 0; k < t->n_fields; k++)
     free_field (&t->fields[k], obj);
   oci_json_free (*AT (obj, t->extra, struct oci_json *));
+}
+
+void
+oci_bind_clear (const struct oci_type *t, void *obj)
+{
+  if (!obj)
+    return;
+  free_fields (t, obj);
+  memset (obj, 0, t->size);
 }
 
 void

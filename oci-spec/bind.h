@@ -119,6 +119,8 @@ void oci_bind_write (const struct oci_type *t, const void *obj, struct oci_json_
 int oci_bind_generate (const struct oci_type *t, const void *obj, int flags, char **ret, size_t *ret_len,
                        struct oci_error *err);
 void oci_bind_free (const struct oci_type *t, void *obj);
+/* Frees what obj holds and zeroes it, for structs embedded in others. */
+void oci_bind_clear (const struct oci_type *t, void *obj);
 /* Run the type's semantic checks again (after a caller edited the struct). */
 int oci_bind_validate (const struct oci_type *t, const void *obj, const char *path, struct oci_error *err);
 

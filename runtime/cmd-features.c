@@ -55,9 +55,7 @@ fill (struct oci_features *f, struct oci_error *err)
   static const char *const hooks[] = {
     "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
   };
-  /* Time namespaces are refused with an error until they are implemented,
-   * so they are not listed. */
-  static const char *const namespaces[] = { "cgroup", "ipc", "mount", "network", "pid", "user", "uts", NULL };
+  static const char *const namespaces[] = { "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts", NULL };
   struct oci_features_linux *l;
   int r;
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "oci/cleanup.h"
 #include "oci/json.h"
 #include "paths.h"
+#include "supported.h"
 #include "sync.h"
 #include "terminal.h"
 
@@ -67,6 +69,28 @@ save_config_copy (const char *dir, const struct oci_spec *spec, struct oci_error
     return oci_error_set (err, errno, "create %s", path);
   if (write (fd, text, len) != (ssize_t) len)
     return oci_error_set (err, errno, "write %s", path);
+  return 0;
+}
+
+/* A new time namespace takes its offsets before any process is in it:
+ * unshare here (it applies to our children), write them, then clone. */
+static int
+enter_time_namespace (const struct oci_spec_linux *l, struct oci_error *err)
+{
+  cleanup_close int fd = -1;
+  char buf[256];
+  size_t i, n = 0;
+
+  if (unshare (CLONE_NEWTIME) < 0)
+    return oci_error_set (err, errno, "linux.namespaces: unshare the time namespace");
+  for (i = 0; i < l->time_offsets_len; i++)
+    n += (size_t) snprintf (buf + n, sizeof buf - n, "%s %lld %u\n", l->time_offsets_keys[i],
+                            (long long) l->time_offsets_values[i].secs, l->time_offsets_values[i].nanosecs);
+  if (!n)
+    return 0;
+  fd = open ("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write (fd, buf, n) != (ssize_t) n)
+    return oci_error_set (err, errno, "linux.timeOffsets: write /proc/self/timens_offsets");
   return 0;
 }
 
@@ -176,6 +200,8 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
     return r;
   r = validate_for_create (spec, o, err);
   if (r == 0)
+    r = tong_check_supported (g, spec, err);
+  if (r == 0)
     r = tong_ns_plan (spec, &plan, err);
   if (r < 0)
     goto fail_spec;
@@ -259,6 +285,12 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
   args.join_pid = plan.join_pid;
   args.plan = &plan;
 
+  if (plan.new_time)
+    {
+      r = enter_time_namespace (spec->linux_, err);
+      if (r < 0)
+        goto fail;
+    }
   /* A raw clone behaves like fork: the child continues here with a copy of
    * this stack, already inside the new namespaces. */
   child = (pid_t) syscall (SYS_clone, (unsigned long) plan.clone_flags | SIGCHLD, NULL, NULL, NULL, 0);

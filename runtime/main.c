@@ -12,18 +12,19 @@ struct command {
   const char *name;
   tong_command_fn fn;
   const char *summary;
+  bool enters_container; /* runs code inside the container: needs the sealed copy */
 };
 
 static const struct command commands[] = {
-  { "create", tong_cmd_create, "create a container" },
-  { "start", tong_cmd_start, "start the user process of a created container" },
-  { "run", tong_cmd_run, "create and start a container" },
-  { "state", tong_cmd_state, "print the state of a container" },
-  { "list", tong_cmd_list, "list containers" },
-  { "kill", tong_cmd_kill, "send a signal to a container's init process" },
-  { "delete", tong_cmd_delete, "delete a container" },
-  { "spec", tong_cmd_spec, "write a default config.json" },
-  { "features", tong_cmd_features, "print the features this runtime supports" },
+  { "create", tong_cmd_create, "create a container", true },
+  { "start", tong_cmd_start, "start the user process of a created container", false },
+  { "run", tong_cmd_run, "create and start a container", true },
+  { "state", tong_cmd_state, "print the state of a container", false },
+  { "list", tong_cmd_list, "list containers", false },
+  { "kill", tong_cmd_kill, "send a signal to a container's init process", false },
+  { "delete", tong_cmd_delete, "delete a container", false },
+  { "spec", tong_cmd_spec, "write a default config.json", false },
+  { "features", tong_cmd_features, "print the features this runtime supports", false },
 };
 
 static void
@@ -143,6 +144,11 @@ main (int argc, char **argv)
           return EXIT_SUCCESS;
         }
       oci_error_set (&err, 0, "unknown command \"%s\"", name);
+      tong_log_error (&g, err.msg);
+      return EXIT_FAILURE;
+    }
+  if (commands[i].enters_container && tong_reexec_sealed (argv, &err) < 0)
+    {
       tong_log_error (&g, err.msg);
       return EXIT_FAILURE;
     }

@@ -50,8 +50,13 @@ tong_ns_plan (const struct oci_spec *spec, struct tong_ns_plan *ret, struct oci_
             ret->join_pid = true;
           continue;
         }
+      /* clone() cannot take CLONE_NEWTIME (it is CSIGNAL's bit there): the
+       * launcher unshares it before cloning. */
       if (ns_order[k].flag == CLONE_NEWTIME)
-        return oci_error_set (err, ENOTSUP, "linux.namespaces[%zu]: time namespaces are not supported yet", i);
+        {
+          ret->new_time = true;
+          continue;
+        }
       ret->clone_flags |= ns_order[k].flag;
     }
   ret->new_user = ret->clone_flags & CLONE_NEWUSER;

@@ -127,6 +127,12 @@ mount_one (struct tong_rootfs *r, const struct oci_spec_mount *m, size_t idx, st
   if (ret < 0)
     return oci_error_wrap (err, "mounts[%zu]", idx);
   bind = o.bind || (type && strcmp (type, "bind") == 0);
+  if (o.tmpcopyup && !(type && strcmp (type, "tmpfs") == 0))
+    {
+      ret = oci_error_set (err, EINVAL, "mounts[%zu] %s: tmpcopyup applies to tmpfs mounts only", idx,
+                           m->destination);
+      goto out;
+    }
   if (m->uid_mappings_len || m->gid_mappings_len || o.idmap)
     {
       ret = oci_error_set (err, ENOTSUP, "mounts[%zu] %s: id-mapped mounts are not supported yet", idx,
@@ -186,6 +192,17 @@ mount_one (struct tong_rootfs *r, const struct oci_spec_mount *m, size_t idx, st
           if (ret < 0)
             goto out;
         }
+    }
+  else if (o.tmpcopyup && type && strcmp (type, "tmpfs") == 0)
+    {
+      ret = tong_rootfs_tmpcopyup (target_path, o.flags, o.data, m->destination, err);
+      if (ret < 0)
+        goto out;
+      close (target);
+      ret = tong_open_in_root (r->rootfd, m->destination, false, TONG_TARGET_DIR, &target, err);
+      if (ret < 0)
+        goto out;
+      tong_fd_path (target, target_path, sizeof target_path);
     }
   else
     {

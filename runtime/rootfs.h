@@ -26,6 +26,10 @@ int tong_rootfs_pivot (struct tong_rootfs *r, bool no_pivot, struct oci_error *e
 /* After pivot_root: what needs the final view. */
 int tong_rootfs_finalize (const struct oci_spec *spec, struct oci_error *err);
 
+/* rootfs-copyup.c: a tmpfs at target seeded with target's contents. */
+int tong_rootfs_tmpcopyup (const char *target_fdpath, unsigned long flags, const char *data, const char *what,
+                           struct oci_error *err);
+
 /* rootfs-cgroup.c: /sys/fs/cgroup inside the container. */
 int tong_rootfs_mount_cgroup (struct tong_rootfs *r, const struct oci_spec_mount *m, int target_fd,
                               unsigned long flags, struct oci_error *err);

@@ -31,6 +31,9 @@ int tong_cmd_list (const struct tong_globals *g, int argc, char **argv, struct o
 int tong_cmd_kill (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
 int tong_cmd_delete (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
 
+/* sealed-exec.c: returns only on failure, or at once when already sealed. */
+int tong_reexec_sealed (char **argv, struct oci_error *err);
+
 /* version.c */
 void tong_print_version (void);
 

@@ -152,6 +152,7 @@ test_malformed_documents (struct unit_state *st)
   expect_reject (st, "[]", "expected an object, got array");
   expect_reject (st, "{\"ociVersion\":1}", "ociVersion: expected a string, got number");
   expect_reject (st, "{}", "ociVersion: required field is missing");
+  expect_reject (st, "{\"ociVersion\":null}", "ociVersion: required field is missing");
   expect_reject (st, "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"args\":\"sh\"}}",
                  "process.args: expected an array of strings, got string");
   expect_reject (st, "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\",3]}}",
