@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -622,5 +623,43 @@ oci_json_object_remove (struct oci_json *obj, const char *key)
         obj->u.object.len--;
         return 1;
       }
+  return 0;
+}
+
+struct oci_json *
+oci_json_new_array (void)
+{
+  return node_new (OCI_JSON_ARRAY);
+}
+
+struct oci_json *
+oci_json_new_bool (bool b)
+{
+  struct oci_json *j = node_new (OCI_JSON_BOOL);
+  if (j)
+    j->u.boolean = b;
+  return j;
+}
+
+struct oci_json *
+oci_json_new_int (int64_t v)
+{
+  struct oci_json *j = node_new (OCI_JSON_NUMBER);
+  if (j && asprintf (&j->u.number, "%" PRId64, v) < 0)
+    {
+      free (j);
+      return NULL;
+    }
+  return j;
+}
+
+int
+oci_json_array_append (struct oci_json *arr, struct oci_json *value)
+{
+  if (!value || array_push (arr, value) < 0)
+    {
+      oci_json_free (value);
+      return -ENOMEM;
+    }
   return 0;
 }

@@ -609,6 +609,12 @@ oci_spec_process_parse_file (const char *path, struct oci_spec_process **ret, st
 }
 
 int
+oci_spec_process_parse_json (const struct oci_json *j, struct oci_spec_process **ret, struct oci_error *err)
+{
+  return oci_bind_parse (&process_type, j, "process", (void **) ret, err);
+}
+
+int
 oci_spec_process_parse_text (const char *buf, size_t len, struct oci_spec_process **ret, struct oci_error *err)
 {
   return oci_bind_parse_text (&process_type, buf, len, "process", (void **) ret, err);

@@ -11,47 +11,6 @@
 
 #include "create.h"
 
-static int
-wait_forwarding_signals (pid_t init, struct oci_error *err)
-{
-  sigset_t all, old;
-  int status = 0;
-
-  sigfillset (&all);
-  sigprocmask (SIG_BLOCK, &all, &old);
-  for (;;)
-    {
-      siginfo_t info;
-      int sig = sigwaitinfo (&all, &info);
-      if (sig < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          sigprocmask (SIG_SETMASK, &old, NULL);
-          return oci_error_set (err, errno, "wait for signals");
-        }
-      if (sig == SIGCHLD)
-        {
-          pid_t p;
-          /* We are a subreaper: reap whatever comes, stop on the init. */
-          while ((p = waitpid (-1, &status, WNOHANG)) > 0)
-            if (p == init)
-              {
-                sigprocmask (SIG_SETMASK, &old, NULL);
-                if (WIFEXITED (status))
-                  return WEXITSTATUS (status);
-                return 128 + WTERMSIG (status);
-              }
-          continue;
-        }
-      if (kill (init, sig) < 0 && errno != ESRCH)
-        {
-          sigprocmask (SIG_SETMASK, &old, NULL);
-          return oci_error_set (err, errno, "forward signal %d", sig);
-        }
-    }
-}
-
 int
 tong_cmd_run (const struct tong_globals *g, int argc, char **argv, struct oci_error *err)
 {
@@ -78,7 +37,7 @@ tong_cmd_run (const struct tong_globals *g, int argc, char **argv, struct oci_er
     }
   if (detach)
     return 0;
-  status = wait_forwarding_signals ((pid_t) c->pid, err);
+  status = tong_wait_forwarding_signals ((pid_t) c->pid, err);
   if (status < 0)
     return status;
   if (!keep)

@@ -142,7 +142,7 @@ setup (struct tong_init_args *a, struct tong_process *proc, struct oci_error *er
     }
   r = tong_rootfs_pivot (&rfs, a->opts->no_pivot, err);
   if (r == 0 && a->console_fd >= 0)
-    r = tong_terminal_setup (a->console_fd, spec->process->console_size, err);
+    r = tong_terminal_setup (a->console_fd, spec->process->console_size, true, err);
   if (r == 0)
     r = tong_rootfs_finalize (spec, err);
   if (r == 0)

@@ -26,30 +26,6 @@
 #include "sync.h"
 #include "terminal.h"
 
-static int
-write_pid_file (const char *path, pid_t pid, struct oci_error *err)
-{
-  cleanup_free char *tmp = NULL;
-  cleanup_close int fd = -1;
-  char buf[32];
-  int n;
-
-  if (asprintf (&tmp, "%s.tmp-%d", path, getpid ()) < 0)
-    return oci_error_set (err, ENOMEM, "pid file");
-  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return oci_error_set (err, errno, "create pid file %s", tmp);
-  n = snprintf (buf, sizeof buf, "%d", pid);
-  if (write (fd, buf, n) != n)
-    return oci_error_set (err, errno, "write pid file %s", tmp);
-  if (rename (tmp, path) < 0)
-    {
-      int e = errno;
-      unlink (tmp);
-      return oci_error_set (err, e, "rename pid file to %s", path);
-    }
-  return 0;
-}
 
 static int
 save_config_copy (const char *dir, const struct oci_spec *spec, struct oci_error *err)
@@ -352,7 +328,7 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
     goto fail;
   if (o->pid_file)
     {
-      r = write_pid_file (o->pid_file, child, err);
+      r = tong_write_pid_file (o->pid_file, child, err);
       if (r < 0)
         goto fail;
     }

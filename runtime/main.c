@@ -19,6 +19,7 @@ static const struct command commands[] = {
   { "create", tong_cmd_create, "create a container", true },
   { "start", tong_cmd_start, "start the user process of a created container", false },
   { "run", tong_cmd_run, "create and start a container", true },
+  { "exec", tong_cmd_exec, "run a new process in a running container", true },
   { "state", tong_cmd_state, "print the state of a container", false },
   { "list", tong_cmd_list, "list containers", false },
   { "kill", tong_cmd_kill, "send a signal to a container's init process", false },

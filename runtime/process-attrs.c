@@ -606,6 +606,7 @@ memory_policy_prepare (const struct oci_spec_memory_policy *m, int *ret_mode, st
   int mode, flags = 0, f, r;
   size_t i;
 
+  memset (ret_nodes, 0, sizeof *ret_nodes);
   if (!m->mode)
     return oci_error_set (err, 0, "linux.memoryPolicy.mode: required");
   mode = table_index (m->mode, mpol_mode_names, N_ELEMS (mpol_mode_names));

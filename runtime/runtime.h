@@ -4,6 +4,7 @@
 #define TONG_RUNTIME_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "oci/error.h"
 
@@ -30,9 +31,16 @@ int tong_cmd_state (const struct tong_globals *g, int argc, char **argv, struct 
 int tong_cmd_list (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
 int tong_cmd_kill (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
 int tong_cmd_delete (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
+int tong_cmd_exec (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
 
 /* sealed-exec.c: returns only on failure, or at once when already sealed. */
 int tong_reexec_sealed (char **argv, struct oci_error *err);
+
+/* pidfile.c */
+int tong_write_pid_file (const char *path, pid_t pid, struct oci_error *err);
+
+/* wait.c: returns the exit status (>= 0) or a negative error. */
+int tong_wait_forwarding_signals (pid_t pid, struct oci_error *err);
 
 /* version.c */
 void tong_print_version (void);

@@ -60,7 +60,8 @@ tong_send_fd (int socket_fd, int fd, const char *name, struct oci_error *err)
 }
 
 int
-tong_terminal_setup (int socket_fd, const struct oci_spec_console_size *size, struct oci_error *err)
+tong_terminal_setup (int socket_fd, const struct oci_spec_console_size *size, bool bind_console,
+                     struct oci_error *err)
 {
   cleanup_close int master = -1, slave = -1, console = -1;
   char slave_path[64];
@@ -87,8 +88,11 @@ tong_terminal_setup (int socket_fd, const struct oci_spec_console_size *size, st
   snprintf (slave_path, sizeof slave_path, "/proc/self/fd/%d", slave);
   /* /dev/console is the pty, as in runc; a leftover symlink there must not
    * redirect the bind. */
-  unlink ("/dev/console");
-  console = open ("/dev/console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (bind_console)
+    {
+      unlink ("/dev/console");
+      console = open ("/dev/console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+    }
   if (console >= 0)
     {
       char console_path[64];

@@ -65,6 +65,11 @@ bool oci_json_equal (const struct oci_json *a, const struct oci_json *b);
 /* Constructors used when building documents by hand; NULL on ENOMEM. */
 struct oci_json *oci_json_new_object (void);
 struct oci_json *oci_json_new_string (const char *s);
+struct oci_json *oci_json_new_array (void);
+struct oci_json *oci_json_new_bool (bool b);
+struct oci_json *oci_json_new_int (int64_t v);
+/* Takes ownership of value (freed on failure too). */
+int oci_json_array_append (struct oci_json *arr, struct oci_json *value);
 /* Takes ownership of value; replaces an existing key. */
 int oci_json_object_set (struct oci_json *obj, const char *key, struct oci_json *value);
 int oci_json_object_remove (struct oci_json *obj, const char *key);

@@ -463,6 +463,7 @@ void oci_spec_free (struct oci_spec *spec);
 
 /* The `process` object alone, as `runc exec --process FILE` takes it. */
 int oci_spec_process_parse_file (const char *path, struct oci_spec_process **ret, struct oci_error *err);
+int oci_spec_process_parse_json (const struct oci_json *j, struct oci_spec_process **ret, struct oci_error *err);
 int oci_spec_process_parse_text (const char *buf, size_t len, struct oci_spec_process **ret,
                                  struct oci_error *err);
 void oci_spec_process_free (struct oci_spec_process *p);
