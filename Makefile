@@ -51,19 +51,26 @@ $(LIB): $(LIB_OBJ)
 	@ar rcs $@ $^
 
 $(BUILDDIR)/tong: $(RUNTIME_SRC:%.c=$(BUILDDIR)/%.o) $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_RUNTIME)) $(LIB_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_RUNTIME)) $(LIB_LIBS)
 
 $(BUILDDIR)/tong-shim: $(SHIM_SRC:%.c=$(BUILDDIR)/%.o) $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 $(BUILDDIR)/tong-build: $(BUILDER_SRC:%.c=$(BUILDDIR)/%.o) $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_BUILDER)) $(LIB_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_BUILDER)) $(LIB_LIBS)
 
 $(BUILDDIR)/tong-regctl: $(REGCTL_SRC:%.c=$(BUILDDIR)/%.o) $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_REGCTL)) $(LIB_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_REGCTL)) $(LIB_LIBS)
 
+# Unit tests of the programs' modules compile those sources in
+# (#include "../../runtime/x.c"), so every test may use every library.
 $(BUILDDIR)/tests/test-%: $(BUILDDIR)/tests/unit/test-%.o $(BUILDDIR)/tests/unit/unit.o $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_RUNTIME) $(PKGS_BUILDER) $(PKGS_REGCTL)) $(LIB_LIBS)
 
 # The probe goes into test rootfs images, which have no libc: always static,
 # never sanitized.
@@ -96,3 +103,6 @@ $(BUILDDIR)/runtime/version.o: ALL_CFLAGS += -DTONG_COMMIT='"$(COMMIT)"'
 $(BUILDDIR)/runtime/version.o: FORCE
 .PHONY: FORCE
 FORCE:
+
+# Keep objects of chained rules (unit test objects), so nothing rebuilds twice.
+.SECONDARY:

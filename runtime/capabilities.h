@@ -22,8 +22,8 @@ struct tong_caps {
   /* Whether the spec lists the set at all; an absent set means empty, as in
    * runc and crun, but callers may want to tell the two apart. */
   bool bounding_set, effective_set, inheritable_set, permitted_set, ambient_set;
-  /* Names libcap knows but this kernel does not (above
-   * /proc/sys/kernel/cap_last_cap): left out of the sets above.  The
+  /* Names libcap knows but this kernel does not (above its last
+   * capability, tong_caps_last_cap): left out of the sets above.  The
    * runtime-spec wants a warning for them, not a failure. */
   uint64_t unavailable;
   /* Ambient capabilities missing from permitted or inheritable: the kernel
@@ -56,8 +56,8 @@ int tong_caps_names (char ***ret, size_t *ret_len);
 /* "CAP_BPF, CAP_PERFMON" for the bits of mask, for warnings; NULL on ENOMEM. */
 char *tong_caps_mask_to_string (uint64_t mask);
 
-/* /proc/sys/kernel/cap_last_cap, or libcap's own idea when /proc is not
- * readable. */
+/* The kernel's last capability (what /proc/sys/kernel/cap_last_cap says),
+ * asked of the kernel itself. */
 int tong_caps_last_cap (void);
 
 #endif

@@ -355,8 +355,12 @@ tong_cmd_exec (const struct tong_globals *g, int argc, char **argv, struct oci_e
     }
   if (proc->terminal_present && proc->terminal && !o.console_socket)
     {
-      r = oci_error_set (err, EINVAL, "exec: a terminal needs --console-socket");
-      goto out;
+      if (o.detach)
+        {
+          r = oci_error_set (err, EINVAL, "exec: a detached process with a terminal needs --console-socket");
+          goto out;
+        }
+      o.proxy_tty = true;
     }
   r = tong_exec_process (g, c, config, proc, &o, err);
   goto out;

@@ -78,7 +78,9 @@ write_default_spec (struct oci_json_writer *w, bool rootless)
   const char *const *ns;
 
   oci_jw_begin_object (w);
-  oci_jw_kv_string (w, "ociVersion", OCI_RUNTIME_SPEC_VERSION);
+  /* The default config uses nothing newer than runtime-spec 1.0.2, and
+   * crun 1.8 refuses any ociVersion but 1.0.x: claim what is true. */
+  oci_jw_kv_string (w, "ociVersion", "1.0.2");
 
   oci_jw_key (w, "process");
   oci_jw_begin_object (w);
@@ -211,7 +213,7 @@ tong_cmd_spec (const struct tong_globals *g, int argc, char **argv, struct oci_e
   if (asprintf (&path, "%s/config.json", bundle) < 0 || asprintf (&tmp, "%s/.config.json.tmp", bundle) < 0)
     return oci_error_set (err, ENOMEM, "spec");
   if (access (path, F_OK) == 0)
-    return oci_error_set (err, 0, "File %s exists. Remove it first", strcmp (bundle, ".") ? path : "config.json");
+    return oci_error_set (err, 0, "File config.json exists. Remove it first");
 
   w = oci_jw_new (OCI_JSON_PRETTY);
   if (!w)

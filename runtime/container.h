@@ -35,6 +35,7 @@ struct tong_container {
   struct oci_strmap *annotations;
   char *cgroup_path;  /* relative cgroup path inside each hierarchy, NULL when none */
   bool own_pid_ns;    /* killing init ends every process */
+  bool terminal;      /* process.terminal; known only to the creating process */
 };
 
 int tong_validate_id (const char *id, struct oci_error *err);

@@ -15,6 +15,10 @@ struct tong_create_opts {
   const char *bundle;
   const char *pid_file;
   const char *console_socket;
+  /* Instead of console_socket: an already-connected socket (foreground
+   * run proxying the terminal itself); used only when process.terminal. */
+  bool have_console_fd;
+  int console_fd;
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;

@@ -21,6 +21,7 @@
 #include "process.h"
 #include "sync.h"
 #include "terminal.h"
+#include "tty-proxy.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -155,7 +156,7 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
                    const struct oci_spec_process *proc, const struct tong_exec_opts *o, struct oci_error *err)
 {
   int fds[N_NS], sv[2] = { -1, -1 };
-  cleanup_close int console_fd = -1;
+  cleanup_close int console_fd = -1, tty_ours = -1, master = -1;
   int64_t value = 0;
   pid_t child, pid;
   int r;
@@ -167,6 +168,12 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
   if (o->console_socket)
     {
       r = tong_console_socket_connect (o->console_socket, &console_fd, err);
+      if (r < 0)
+        goto out;
+    }
+  else if (o->proxy_tty)
+    {
+      r = tong_tty_socketpair (&tty_ours, &console_fd, err);
       if (r < 0)
         goto out;
     }
@@ -197,6 +204,11 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
     }
   close (sv[1]);
   sv[1] = -1;
+  if (console_fd >= 0)
+    {
+      close (console_fd);
+      console_fd = -1;
+    }
   r = tong_sync_expect (sv[0], TONG_SYNC_INIT_PID, &value, err);
   waitpid (child, NULL, 0);
   if (r < 0)
@@ -217,7 +229,21 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
           goto out;
         }
     }
-  r = o->detach ? 0 : tong_wait_forwarding_signals (pid, err);
+  if (tty_ours >= 0)
+    {
+      r = tong_recv_fd (tty_ours, &master, err);
+      if (r < 0)
+        {
+          kill (pid, SIGKILL);
+          goto out;
+        }
+    }
+  if (o->detach)
+    r = 0;
+  else if (master >= 0)
+    r = tong_tty_proxy_wait (pid, master, err);
+  else
+    r = tong_wait_forwarding_signals (pid, err);
 out:
   close_namespaces (fds);
   if (sv[0] >= 0)

@@ -12,6 +12,9 @@ struct tong_exec_opts {
   bool detach;
   const char *pid_file;
   const char *console_socket;
+  /* Foreground -t without --console-socket: receive the master here and
+   * proxy the terminal. */
+  bool proxy_tty;
   int preserve_fds;
 };
 

@@ -136,7 +136,7 @@ validate_for_create (const struct oci_spec *spec, const struct tong_create_opts 
     return oci_error_set (err, EINVAL, "process.args: must not be empty");
   if (!spec->linux_)
     return oci_error_set (err, EINVAL, "linux: required on Linux");
-  if (spec->process->terminal && !o->console_socket)
+  if (spec->process->terminal && !o->console_socket && !o->have_console_fd)
     return oci_error_set (err, EINVAL,
                           "process.terminal is true: cannot allocate a tty without --console-socket");
   if (!spec->process->terminal && o->console_socket)
@@ -235,11 +235,21 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
   r = save_config_copy (c->dir, spec, err);
   if (r < 0)
     goto fail;
+  c->terminal = spec->process->terminal;
   if (o->console_socket)
     {
       r = tong_console_socket_connect (o->console_socket, &console_fd, err);
       if (r < 0)
         goto fail;
+    }
+  else if (o->have_console_fd && spec->process->terminal)
+    {
+      console_fd = fcntl (o->console_fd, F_DUPFD_CLOEXEC, 3);
+      if (console_fd < 0)
+        {
+          r = oci_error_set (err, errno, "dup the terminal socket");
+          goto fail;
+        }
     }
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     {

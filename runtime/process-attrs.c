@@ -16,6 +16,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include <linux/openat2.h>
+
 #include "oci/cleanup.h"
 
 #ifndef PROC_SUPER_MAGIC
@@ -165,11 +167,48 @@ tong_oom_score_adj_check (const struct oci_spec_process *p, struct oci_error *er
   return 0;
 }
 
+/* Opens <proc>/self/<name> for writing so that nothing mounted over the
+ * way (a bind mount of another procfs file, the CVE-2025-52881 race) can
+ * redirect the write: openat2 refuses to cross a mount point, and the
+ * result must be on procfs. */
+static int
+open_proc_self (int proc_fd, const char *name, int *ret, struct oci_error *err)
+{
+  cleanup_close int own = -1;
+  struct open_how how = { .flags = O_WRONLY | O_CLOEXEC | O_NOFOLLOW, .resolve = RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS };
+  char rel[64];
+  struct statfs sfs;
+  int fd;
+
+  if (proc_fd < 0)
+    {
+      own = open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (own < 0)
+        return oci_error_set (err, errno, "open /proc");
+      proc_fd = own;
+    }
+  if (fstatfs (proc_fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+    return oci_error_set (err, EXDEV, "/proc is not a procfs");
+  snprintf (rel, sizeof rel, "self/%s", name);
+  fd = (int) syscall (SYS_openat2, proc_fd, rel, &how, sizeof how);
+  /* Before Linux 5.6: the procfs check below is what is left. */
+  if (fd < 0 && errno == ENOSYS)
+    fd = openat (proc_fd, rel, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return oci_error_set (err, errno, "open /proc/%s", rel);
+  if (fstatfs (fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+    {
+      close (fd);
+      return oci_error_set (err, EXDEV, "/proc/%s is not on procfs", rel);
+    }
+  *ret = fd;
+  return 0;
+}
+
 int
 tong_oom_score_adj_apply (const struct oci_spec_process *p, int proc_fd, struct oci_error *err)
 {
   cleanup_close int fd = -1;
-  struct statfs sfs;
   char buf[32];
   int len, r;
 
@@ -178,16 +217,9 @@ tong_oom_score_adj_apply (const struct oci_spec_process *p, int proc_fd, struct 
   r = tong_oom_score_adj_check (p, err);
   if (r < 0)
     return r;
-  if (proc_fd >= 0)
-    fd = openat (proc_fd, "self/oom_score_adj", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-  else
-    fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0)
-    return oci_error_set (err, errno, "process.oomScoreAdj: open /proc/self/oom_score_adj");
-  if (fstatfs (fd, &sfs) < 0)
-    return oci_error_set (err, errno, "process.oomScoreAdj: fstatfs /proc/self/oom_score_adj");
-  if (sfs.f_type != PROC_SUPER_MAGIC)
-    return oci_error_set (err, EXDEV, "process.oomScoreAdj: /proc/self/oom_score_adj is not on procfs");
+  r = open_proc_self (proc_fd, "oom_score_adj", &fd, err);
+  if (r < 0)
+    return oci_error_wrap (err, "process.oomScoreAdj");
   len = snprintf (buf, sizeof buf, "%" PRId64, p->oom_score_adj);
   if (write (fd, buf, (size_t) len) != len)
     {
