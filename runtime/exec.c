@@ -112,6 +112,7 @@ child_main (int sync_fd, int fds[N_NS], int console_fd, const struct oci_spec *c
   int r;
 
   memset (&p, 0, sizeof p);
+  p.listener_fd = -1;
   /* Processes of the container must not ptrace us or open our
    * /proc/<pid>/exe while we are in their namespaces. */
   if (prctl (PR_SET_DUMPABLE, 0) < 0)
@@ -128,6 +129,12 @@ child_main (int sync_fd, int fds[N_NS], int console_fd, const struct oci_spec *c
       struct oci_error ignored = { 0 };
       tong_sync_send (sync_fd, TONG_SYNC_INIT_PID, pid, &ignored);
       _exit (0);
+    }
+  if (config->linux_ && config->linux_->seccomp)
+    {
+      r = tong_process_connect_listener (&p, config->linux_->seccomp, "{}", err);
+      if (r < 0)
+        return r;
     }
   if (fds[N_NS - 1] >= 0 && setns (fds[N_NS - 1], CLONE_NEWNS) < 0)
     return oci_error_set (err, errno, "join the container's mount namespace");

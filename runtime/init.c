@@ -107,6 +107,10 @@ setup (struct tong_init_args *a, struct tong_process *proc, struct oci_error *er
 
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     return oci_error_set (err, errno, "prctl PR_SET_PDEATHSIG");
+  /* Until execve, nothing in the container may ptrace us or open our
+   * /proc/<pid>/exe or fds (CVE-2019-5736); execve resets it. */
+  if (prctl (PR_SET_DUMPABLE, 0) < 0)
+    return oci_error_set (err, errno, "prctl PR_SET_DUMPABLE");
   if (a->new_user)
     {
       r = become_root_in_userns (a, err);
@@ -137,6 +141,15 @@ setup (struct tong_init_args *a, struct tong_process *proc, struct oci_error *er
       if (r == 0)
         r = tong_hooks_run (spec->hooks->create_container, spec->hooks->create_container_len, "createContainer",
                           state, err);
+      if (r < 0)
+        goto out;
+    }
+  if (spec->linux_->seccomp)
+    {
+      cleanup_free char *state = NULL;
+      r = tong_hook_state (a->opts->id, "creating", 0, a->bundle, spec->annotations, &state, err);
+      if (r == 0)
+        r = tong_process_connect_listener (proc, spec->linux_->seccomp, state, err);
       if (r < 0)
         goto out;
     }
@@ -186,6 +199,7 @@ tong_init_main (struct tong_init_args *a)
   struct tong_process proc;
 
   memset (&proc, 0, sizeof proc);
+  proc.listener_fd = -1;
   if (setup (a, &proc, &err) < 0)
     {
       tong_sync_send_error (a->sync_fd, &err);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -150,5 +152,36 @@ tong_mkdir_p (const char *path, mode_t mode, struct oci_error *err)
       }
   if (mkdir (buf, mode) < 0 && errno != EEXIST)
     return oci_error_set (err, errno, "mkdir %s", buf);
+  return 0;
+}
+
+int
+tong_open_in_root_nosymlinks (int rootfd, const char *path, int *ret_fd, struct oci_error *err)
+{
+  struct open_how how = {
+    .flags = O_PATH | O_CLOEXEC,
+    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+  };
+  int fd;
+
+  do
+    fd = (int) syscall (SYS_openat2, rootfd, path, &how, sizeof how);
+  while (fd < 0 && errno == EAGAIN);
+  if (fd < 0)
+    return oci_error_set (err, errno, "open %s in rootfs%s", path,
+                          errno == ELOOP ? " (a symlink is on the way)" : "");
+  *ret_fd = fd;
+  return 0;
+}
+
+int
+tong_check_procfs (int fd, const char *what, struct oci_error *err)
+{
+  struct statfs sf;
+
+  if (fstatfs (fd, &sf) < 0)
+    return oci_error_set (err, errno, "statfs %s", what);
+  if (sf.f_type != PROC_SUPER_MAGIC)
+    return oci_error_set_code (err, EPERM, "%s is not on procfs", what);
   return 0;
 }

@@ -21,6 +21,12 @@ enum tong_target_kind {
  * component is made as `kind`. */
 int tong_open_in_root (int rootfd, const char *path, bool create, enum tong_target_kind kind, int *ret_fd,
                        struct oci_error *err);
+/* Like tong_open_in_root, but any symlink on the way is an error: proc and
+ * sysfs must never be mounted over one (CVE-2019-19921). */
+int tong_open_in_root_nosymlinks (int rootfd, const char *path, int *ret_fd, struct oci_error *err);
+/* Fails unless fd is on a procfs (CVE-2025-52881: writes meant for proc
+ * must not land elsewhere). */
+int tong_check_procfs (int fd, const char *what, struct oci_error *err);
 /* "/proc/self/fd/N" for mount(2). */
 void tong_fd_path (int fd, char *buf, size_t len);
 int tong_mkdir_p (const char *path, mode_t mode, struct oci_error *err);

@@ -17,6 +17,7 @@
 #include "oci/cleanup.h"
 #include "process-attrs.h"
 #include "seccomp.h"
+#include "terminal.h"
 
 /* Everything of the process that applies to the init itself, at create. */
 static int
@@ -173,6 +174,46 @@ tong_process_prepare (const struct oci_spec_process *s, const struct oci_spec_li
   return 0;
 }
 
+/* Our pid as the host sees it: /proc is still the host's here. */
+static pid_t
+host_pid (void)
+{
+  cleanup_fclose FILE *f = fopen ("/proc/self/status", "re");
+  char line[256];
+  long pid = 0;
+
+  while (f && fgets (line, sizeof line, f))
+    if (sscanf (line, "NSpid: %ld", &pid) == 1)
+      break;
+  return pid > 0 ? (pid_t) pid : getpid ();
+}
+
+int
+tong_process_connect_listener (struct tong_process *p, const struct oci_spec_seccomp *seccomp,
+                               const char *container_state, struct oci_error *err)
+{
+  size_t i;
+  bool notify = false;
+  int r;
+
+  p->listener_fd = -1;
+  if (!seccomp || !seccomp->listener_path)
+    return 0;
+  for (i = 0; i < seccomp->syscalls_len; i++)
+    if (strcmp (seccomp->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
+      notify = true;
+  if (!notify)
+    return 0;
+  r = tong_seccomp_process_state (host_pid (), seccomp->listener_metadata, container_state, &p->listener_state, NULL,
+                                  err);
+  if (r < 0)
+    return r;
+  r = tong_console_socket_connect (seccomp->listener_path, &p->listener_fd, err);
+  if (r < 0)
+    return oci_error_wrap (err, "linux.seccomp.listenerPath");
+  return 0;
+}
+
 static int
 load_seccomp (struct tong_process *p, struct oci_error *err)
 {
@@ -185,9 +226,16 @@ load_seccomp (struct tong_process *p, struct oci_error *err)
     return r;
   if (notify_fd >= 0)
     {
-      r = tong_seccomp_send_listener (p->seccomp_spec->listener_path, notify_fd,
-                                      p->state_json_for_listener ? p->state_json_for_listener : "{}", err);
+      /* The agent keeps the only other copy: ours goes at exec (CLOEXEC),
+       * so notified calls fail instead of hanging when the agent dies. */
+      if (p->listener_fd < 0)
+        r = oci_error_set (err, EINVAL, "linux.seccomp.listenerPath: no connection to the seccomp agent");
+      else
+        r = tong_send_fd (p->listener_fd, notify_fd, p->listener_state, err);
       close (notify_fd);
+      if (p->listener_fd >= 0)
+        close (p->listener_fd);
+      p->listener_fd = -1;
     }
   return r;
 }
@@ -222,6 +270,11 @@ tong_process_exec (struct tong_process *p, struct oci_error *err)
   bool nnp = s->no_new_privileges_present && s->no_new_privileges;
   int r;
 
+  /* Nothing of ours may reach the container (CVE-2024-21626): every fd
+   * above stdio and the preserved ones closes at execve.  Done before the
+   * filter is loaded, which may not allow close_range. */
+  if (syscall (SYS_close_range, 3 + p->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return oci_error_set (err, errno, "close inherited file descriptors");
   /* Without no_new_privs, installing a filter needs CAP_SYS_ADMIN, which
    * the capability sets below may drop: load it first, as runc does. */
   if (!nnp)
@@ -261,10 +314,6 @@ tong_process_exec (struct tong_process *p, struct oci_error *err)
     }
   if (s->user && s->user->umask_present)
     umask (s->user->umask);
-  /* Nothing of ours may reach the container (CVE-2024-21626): every fd
-   * above stdio and the preserved ones is closed. */
-  if (syscall (SYS_close_range, 3 + p->preserve_fds, ~0U, 0) < 0)
-    return oci_error_set (err, errno, "close inherited file descriptors");
   execve (p->exe, s->args, p->envp);
   return oci_error_set (err, errno, "exec %s", p->exe);
 }

@@ -25,7 +25,10 @@ struct tong_process {
   bool has_caps;
   struct tong_seccomp *seccomp;
   int preserve_fds;
-  const char *state_json_for_listener;
+  /* seccomp notify: a socket to the agent at linux.seccomp.listenerPath,
+   * connected while the host's paths were reachable, and what to send. */
+  int listener_fd;
+  char *listener_state;
 };
 
 /* In the container, after pivot_root, still root. */
@@ -33,6 +36,11 @@ int tong_process_prepare (const struct oci_spec_process *p, const struct oci_spe
                           struct tong_process *ret, struct oci_error *err);
 /* Drops privileges, loads seccomp and execs; returns only on failure. */
 int tong_process_exec (struct tong_process *p, struct oci_error *err);
+/* Before pivot_root or setns into the mount namespace: connects to the
+ * seccomp agent when the profile notifies, and composes its message.
+ * `container_state` is the container's state JSON. */
+int tong_process_connect_listener (struct tong_process *p, const struct oci_spec_seccomp *seccomp,
+                                   const char *container_state, struct oci_error *err);
 /* Looks up `name` in PATH from envp, as execvp would, in the current root. */
 int tong_find_executable (const char *name, char *const *envp, char **ret, struct oci_error *err);
 

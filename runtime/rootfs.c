@@ -161,6 +161,13 @@ mount_one (struct tong_rootfs *r, const struct oci_spec_mount *m, size_t idx, st
     }
   ret = tong_open_in_root (r->rootfd, m->destination, true, is_dir ? TONG_TARGET_DIR : TONG_TARGET_FILE, &target,
                            err);
+  if (ret == 0 && type && (strcmp (type, "proc") == 0 || strcmp (type, "sysfs") == 0))
+    {
+      /* Made above if missing; now it must be reachable without a symlink. */
+      close (target);
+      target = -1;
+      ret = tong_open_in_root_nosymlinks (r->rootfd, m->destination, &target, err);
+    }
   if (ret < 0)
     {
       oci_error_wrap (err, "mount %s", m->destination);
@@ -504,6 +511,8 @@ write_sysctl (const char *key, const char *value, struct oci_error *err)
   fd = open (path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
     return oci_error_set (err, errno, "linux.sysctl: open %s", path);
+  if (tong_check_procfs (fd, path, err) < 0)
+    return oci_error_wrap (err, "linux.sysctl");
   if (write (fd, value, strlen (value)) < 0)
     return oci_error_set (err, errno, "linux.sysctl: write \"%s\" to %s", value, path);
   return 0;
