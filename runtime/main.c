@@ -20,6 +20,7 @@ static const struct command commands[] = {
   { "start", tong_cmd_start, "start the user process of a created container", false },
   { "run", tong_cmd_run, "create and start a container", true },
   { "exec", tong_cmd_exec, "run a new process in a running container", true },
+  { "ps", tong_cmd_ps, "list the processes of a container", false },
   { "state", tong_cmd_state, "print the state of a container", false },
   { "list", tong_cmd_list, "list containers", false },
   { "kill", tong_cmd_kill, "send a signal to a container's init process", false },
