@@ -107,16 +107,18 @@ setup (struct tong_init_args *a, struct tong_process *proc, struct oci_error *er
 
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     return oci_error_set (err, errno, "prctl PR_SET_PDEATHSIG");
-  /* Until execve, nothing in the container may ptrace us or open our
-   * /proc/<pid>/exe or fds (CVE-2019-5736); execve resets it. */
-  if (prctl (PR_SET_DUMPABLE, 0) < 0)
-    return oci_error_set (err, errno, "prctl PR_SET_DUMPABLE");
   if (a->new_user)
     {
       r = become_root_in_userns (a, err);
       if (r < 0)
         return r;
     }
+  /* Until execve, nothing in the container may ptrace us or open our
+   * /proc/<pid>/exe or fds (CVE-2019-5736); execve resets it.  Only now:
+   * an unprivileged parent had to write our id maps in /proc/<pid>/, which
+   * a non-dumpable process's files would not let it do. */
+  if (prctl (PR_SET_DUMPABLE, 0) < 0)
+    return oci_error_set (err, errno, "prctl PR_SET_DUMPABLE");
   r = tong_ns_join (a->plan, err);
   if (r == 0 && a->join_pid)
     r = fork_into_pid_ns (a, err);

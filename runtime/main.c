@@ -123,6 +123,14 @@ main (int argc, char **argv)
   size_t i;
   int first, r;
 
+  /* runc's default for an unprivileged caller: a root it can write. */
+  char user_root[4096];
+  const char *xdg = getenv ("XDG_RUNTIME_DIR");
+  if (geteuid () != 0 && xdg && *xdg)
+    {
+      snprintf (user_root, sizeof user_root, "%s/tong", xdg);
+      g.root = user_root;
+    }
   first = parse_globals (argc, argv, &g, &err);
   if (first < 0)
     {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "oci/cleanup.h"
@@ -116,6 +117,8 @@ tong_ns_join_pid (const struct tong_ns_plan *p, struct oci_error *err)
   return 0;
 }
 
+static int write_id_maps_directly (pid_t pid, const struct oci_spec_linux *l, struct oci_error *err);
+
 static int
 write_file (const char *path, const char *text, struct oci_error *err)
 {
@@ -146,8 +149,81 @@ write_map (pid_t pid, const char *file, const struct oci_spec_id_mapping *m, siz
   return write_file (path, text, err);
 }
 
+/* An unprivileged caller may map only its own id, once; anything more goes
+ * through the setuid helpers and /etc/subuid, /etc/subgid. */
+static bool
+needs_helper (const struct oci_spec_id_mapping *m, size_t n, unsigned own)
+{
+  return geteuid () != 0 && (n != 1 || m[0].host_id != own || m[0].size != 1);
+}
+
+static int
+run_map_helper (const char *helper, pid_t pid, const struct oci_spec_id_mapping *m, size_t n, struct oci_error *err)
+{
+  cleanup_free char **argv = calloc (3 * n + 3, sizeof (char *));
+  char pidbuf[32];
+  size_t i, k = 0;
+  int status, r = 0;
+  pid_t child;
+
+  if (!argv)
+    return oci_error_set (err, ENOMEM, "%s", helper);
+  snprintf (pidbuf, sizeof pidbuf, "%d", pid);
+  argv[k++] = (char *) helper;
+  argv[k++] = pidbuf;
+  for (i = 0; i < n; i++)
+    if (asprintf (&argv[k++], "%u", m[i].container_id) < 0 || asprintf (&argv[k++], "%u", m[i].host_id) < 0
+        || asprintf (&argv[k++], "%u", m[i].size) < 0)
+      {
+        r = oci_error_set (err, ENOMEM, "%s", helper);
+        goto out;
+      }
+  child = fork ();
+  if (child < 0)
+    {
+      r = oci_error_set (err, errno, "fork %s", helper);
+      goto out;
+    }
+  if (child == 0)
+    {
+      execvp (helper, argv);
+      _exit (127);
+    }
+  while (waitpid (child, &status, 0) < 0)
+    if (errno != EINTR)
+      {
+        r = oci_error_set (err, errno, "wait for %s", helper);
+        goto out;
+      }
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    r = oci_error_set (err, 0, "%s %s failed (exit status %d%s)", helper, pidbuf,
+                       WIFEXITED (status) ? WEXITSTATUS (status) : -1,
+                       WIFEXITED (status) && WEXITSTATUS (status) == 127 ? ": is the uidmap package installed?" : "");
+out:
+  for (i = 2; i < k; i++)
+    free (argv[i]);
+  return r;
+}
+
 int
 tong_ns_write_id_maps (pid_t pid, const struct oci_spec_linux *l, struct oci_error *err)
+{
+  if (needs_helper (l->uid_mappings, l->uid_mappings_len, geteuid ())
+      || needs_helper (l->gid_mappings, l->gid_mappings_len, getegid ()))
+    {
+      int r = run_map_helper ("newuidmap", pid, l->uid_mappings, l->uid_mappings_len, err);
+      if (r < 0)
+        return oci_error_wrap (err, "linux.uidMappings");
+      r = run_map_helper ("newgidmap", pid, l->gid_mappings, l->gid_mappings_len, err);
+      if (r < 0)
+        return oci_error_wrap (err, "linux.gidMappings");
+      return 0;
+    }
+  return write_id_maps_directly (pid, l, err);
+}
+
+static int
+write_id_maps_directly (pid_t pid, const struct oci_spec_linux *l, struct oci_error *err)
 {
   char path[64];
   int r;
