@@ -1,6 +1,13 @@
-/* Shared by cgroup.c, cgroup-v1.c, cgroup-v2.c, cgroup-devices.c and
- * cgroup-stats.c (and their unit test); the rest of the runtime uses
- * cgroup.h only. */
+/* Inside the cgroup module; the rest of the runtime uses cgroup.h only.
+ *   cgroup.c            hierarchies, creation, joining, loading, removal
+ *   cgroup-path.c       cgroupsPath rules and the saved form (pure)
+ *   cgroup-file.c       reading and writing cgroup files
+ *   cgroup-resources.c  which version applies each resource, devices
+ *   cgroup-v1.c         v1 resources, freezer, stats
+ *   cgroup-v2.c         v2 conversions, resources, freezer, stats
+ *   cgroup-devices.c    device rules: emulator, v1 lines, eBPF filter
+ *   cgroup-procs.c      processes: list, signal, freeze, stats, OOM
+ *   cgroup-stats.c      runc's stats JSON */
 #ifndef TONG_CGROUP_INTERNAL_H
 #define TONG_CGROUP_INTERNAL_H
 
@@ -99,6 +106,7 @@ struct tong_cg_saved_entry {
 /* Either one path for every hierarchy (*ret_len 0, *ret_all set) or entries. */
 int tong_cg_parse_saved (const char *saved, char **ret_all, struct tong_cg_saved_entry **ret, size_t *ret_len,
                          struct oci_error *err);
+void tong_cg_saved_entries_free (struct tong_cg_saved_entry *e, size_t n);
 
 /* ---- files ----------------------------------------------------------- */
 
@@ -138,6 +146,17 @@ tong_cg_apply_fn tong_cg_v1_memory, tong_cg_v1_cpu, tong_cg_v1_cpuset, tong_cg_v
 tong_cg_apply_fn tong_cg_v2_memory, tong_cg_v2_cpu, tong_cg_v2_cpuset, tong_cg_v2_pids, tong_cg_v2_io,
     tong_cg_v2_hugetlb, tong_cg_v2_unified;
 
+/* All resource groups but devices (cgroup-resources.c). */
+int tong_cg_apply_resources (const struct tong_cgroup *cg, const struct oci_spec_resources *res, bool update,
+                             struct oci_error *err);
+/* The device rules of res (may be NULL) and runc's defaults. */
+int tong_cg_apply_devices (const struct tong_cgroup *cg, const struct oci_spec_resources *res,
+                           struct oci_error *err);
+
+/* Each hugepage limit into hugetlb.<size>.<suffix> ("limit_in_bytes" on
+ * v1, "max" on v2), refusing page sizes the host does not have. */
+int tong_cg_hugetlb_write (const char *dir, const struct oci_spec_resources *res, const char *suffix,
+                           struct oci_error *err);
 /* Copies cpuset.cpus and cpuset.mems from the parent when empty, which a
  * v1 cpuset needs before any process can join it. */
 int tong_cg_v1_cpuset_copy_parent (const char *dir, struct oci_error *err);
@@ -207,6 +226,8 @@ int tong_dev_v1_apply (const char *dir, const struct tong_dev_rule *rules, size_
 int tong_dev_v2_apply (const char *dir, const struct tong_dev_rule *rules, size_t n, struct oci_error *err);
 /* Is this process in a user namespace other than the initial one? */
 bool tong_cg_in_userns (void);
+/* Unprivileged (euid != 0) or in a user namespace: runc's "rootless". */
+bool tong_cg_rootless (void);
 
 /* ---- stats (cgroup-stats.c) ------------------------------------------- */
 

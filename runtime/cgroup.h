@@ -21,16 +21,27 @@
  * Every resource is applied or refused with an error naming the field
  * (`linux.resources.memory.limit: write …/memory.limit_in_bytes: …`).  A
  * resource whose controller is not available is an error, unless its value
- * means "no limit".  Deliberate differences from runc, all documented here:
- *   - memory.kernel and memory.kernelTCP are accepted and ignored: the
- *     runtime-spec deprecates them ("may be ignored by runtimes"), runc 1.1
- *     ignores them, and kernels since 5.16 no longer honour them;
- *   - device rules: runc's default allow-list (/dev/null, zero, full, tty,
- *     random, urandom, ptmx, pts, tun, mknod of any device) is appended to
- *     linux.resources.devices, as runc does; the result is a v1 transition
- *     written with devices.deny/devices.allow, or on v2 an eBPF program;
- *   - tong_cgroup_update leaves device rules as they were (runc update does
- *     the same: changing them under a running container is racy on v1).
+ * means "no limit".  As runc 1.1:
+ *   - memory.kernel and memory.kernelTCP are accepted and ignored (the
+ *     runtime-spec deprecates them, "may be ignored by runtimes"; kernels
+ *     since 5.16 no longer honour them);
+ *   - runc's default device allow-list (/dev/null, zero, full, tty, random,
+ *     urandom, ptmx, pts, tun, mknod of any device) is appended to
+ *     linux.resources.devices; v1 gets the fewest devices.deny/allow lines
+ *     from its current devices.list, v2 an eBPF program;
+ *   - unprivileged or in a user namespace ("rootless"): device rules are
+ *     not applied, and without a cgroupsPath a hierarchy that cannot be
+ *     written is skipped (a limit needing it is then refused by name);
+ *   - tong_cgroup_update leaves device rules as they were.
+ * Unlike runc 1.1:
+ *   - v2 refuses by name what it cannot do (swappiness, disableOOMKiller,
+ *     useHierarchy=false, realtime*, leafWeight) where runc ignores it;
+ *   - hybrid hosts: a limit whose controller has no v1 hierarchy goes to
+ *     the cgroup2 cgroup when that controller is enabled there, unified
+ *     keys are written there (runc refuses them), and a relative path in
+ *     cgroup2 is relative to the runtime's own cgroup2 cgroup;
+ *   - in the eBPF filter a deny rule with partial access ("w") denies any
+ *     request that overlaps it, as v1 does (runc's lets "rw" through).
  *
  * Library code: nothing is printed, errors go into struct oci_error. */
 #ifndef TONG_CGROUP_H
@@ -70,11 +81,15 @@ int tong_cgroup_v2_dirfd (const struct tong_cgroup *cg);
 /* What to keep in the container's state to find the cgroup again with
  * tong_cgroup_load.  Treat it as opaque: it is the cgroup path ("/a/b")
  * when it is the same in every hierarchy and was created by us, else one
- * "<hierarchy>:<path>" line per hierarchy. */
+ * "<hierarchy>:<path>" line per hierarchy ("-<hierarchy>:<path>" for a
+ * cgroup that existed before); "" when an unprivileged runtime without a
+ * cgroupsPath could create none (runc's rootless rule: the container then
+ * stays in the runtime's cgroups and any limit is refused by name). */
 const char *tong_cgroup_path (const struct tong_cgroup *cg);
 
 /* Reopens a cgroup from tong_cgroup_path's string (delete, kill, pause,
- * update, events).  The directories need not exist any more. */
+ * update, events); NULL or "" gives a cgroup with no directory.  The
+ * directories need not exist any more. */
 int tong_cgroup_load (const char *path, struct tong_cgroup **ret, struct oci_error *err);
 
 /* Every process in the cgroup and its descendants (host pids); from the v2

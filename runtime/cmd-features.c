@@ -69,11 +69,11 @@ fill (struct oci_features *f, struct oci_error *err)
     return oci_error_set (err, ENOMEM, "features");
   if (tong_caps_names (&l->capabilities, &l->capabilities_len) < 0)
     return oci_error_set (err, ENOMEM, "features: capabilities");
-  /* Resources are not applied yet: say so rather than claim cgroups. */
   l->cgroup = calloc (1, sizeof *l->cgroup);
   if (!l->cgroup)
     return oci_error_set (err, ENOMEM, "features");
   l->cgroup->v1_present = l->cgroup->v2_present = true;
+  l->cgroup->v1 = l->cgroup->v2 = true;
   l->cgroup->systemd_present = l->cgroup->systemd_user_present = true;
   r = tong_seccomp_features (&l->seccomp, err);
   if (r < 0)

@@ -1,4 +1,5 @@
 #include "container.h"
+#include "cgroup.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -251,21 +252,15 @@ tong_container_init_alive (const struct tong_container *c)
 static bool
 is_paused (const struct tong_container *c)
 {
-  char path[PATH_MAX], buf[32] = "";
-  cleanup_close int fd = -1;
-  ssize_t n;
+  cleanup_cgroup struct tong_cgroup *cg = NULL;
+  struct oci_error ignored = { 0 };
+  bool paused = false;
 
-  if (!c->cgroup_path)
+  if (!c->cgroup_path || !*c->cgroup_path || tong_cgroup_load (c->cgroup_path, &cg, &ignored) < 0)
     return false;
-  snprintf (path, sizeof path, "/sys/fs/cgroup/freezer/%s/freezer.state", c->cgroup_path);
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  if (tong_cgroup_paused (cg, &paused, &ignored) < 0)
     return false;
-  n = read (fd, buf, sizeof buf - 1);
-  if (n <= 0)
-    return false;
-  buf[n] = '\0';
-  return strncmp (buf, "FROZEN", 6) == 0 || strncmp (buf, "FREEZING", 8) == 0;
+  return paused;
 }
 
 enum tong_status

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "create.h"
 #include "hooks.h"
 #include "oci/cleanup.h"
@@ -82,5 +83,19 @@ tong_destroy_container (const struct tong_globals *g, struct tong_container *c, 
       oci_spec_free (spec);
     }
   oci_error_clear (err);
+  if (c->cgroup_path && *c->cgroup_path)
+    {
+      cleanup_cgroup struct tong_cgroup *cg = NULL;
+      r = tong_cgroup_load (c->cgroup_path, &cg, err);
+      if (r == 0)
+        {
+          /* Whatever the init left behind in its cgroup goes too. */
+          tong_cgroup_kill_all (cg, SIGKILL, err);
+          oci_error_clear (err);
+          r = tong_cgroup_destroy (cg, err);
+        }
+      if (r < 0)
+        return r;
+    }
   return remove_dir (c->dir, err);
 }

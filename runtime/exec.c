@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "exec.h"
 #include "oci/cleanup.h"
 #include "process.h"
@@ -113,6 +114,10 @@ child_main (int sync_fd, int fds[N_NS], int console_fd, const struct oci_spec *c
 
   memset (&p, 0, sizeof p);
   p.listener_fd = -1;
+  /* Into the container's cgroup before anything else (the parent moves us). */
+  r = tong_sync_expect (sync_fd, TONG_SYNC_CGROUP_ACK, NULL, err);
+  if (r < 0)
+    return r;
   /* Processes of the container must not ptrace us or open our
    * /proc/<pid>/exe while we are in their namespaces. */
   if (prctl (PR_SET_DUMPABLE, 0) < 0)
@@ -211,6 +216,22 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
     }
   close (sv[1]);
   sv[1] = -1;
+  if (c->cgroup_path && *c->cgroup_path)
+    {
+      cleanup_cgroup struct tong_cgroup *cg = NULL;
+      r = tong_cgroup_load (c->cgroup_path, &cg, err);
+      if (r == 0)
+        r = tong_cgroup_enter (cg, child, err);
+      if (r < 0)
+        {
+          kill (child, SIGKILL);
+          waitpid (child, NULL, 0);
+          goto out;
+        }
+    }
+  r = tong_sync_send (sv[0], TONG_SYNC_CGROUP_ACK, 0, err);
+  if (r < 0)
+    goto out;
   if (console_fd >= 0)
     {
       close (console_fd);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -107,6 +108,9 @@ setup (struct tong_init_args *a, struct tong_process *proc, struct oci_error *er
 
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     return oci_error_set (err, errno, "prctl PR_SET_PDEATHSIG");
+  r = tong_sync_expect (a->sync_fd, TONG_SYNC_CGROUP_ACK, NULL, err);
+  if (r < 0)
+    return r;
   if (a->new_user)
     {
       r = become_root_in_userns (a, err);
@@ -119,6 +123,8 @@ setup (struct tong_init_args *a, struct tong_process *proc, struct oci_error *er
    * a non-dumpable process's files would not let it do. */
   if (prctl (PR_SET_DUMPABLE, 0) < 0)
     return oci_error_set (err, errno, "prctl PR_SET_DUMPABLE");
+  if (a->new_cgroup && unshare (CLONE_NEWCGROUP) < 0)
+    return oci_error_set (err, errno, "unshare the cgroup namespace");
   r = tong_ns_join (a->plan, err);
   if (r == 0 && a->join_pid)
     r = fork_into_pid_ns (a, err);

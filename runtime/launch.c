@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "create.h"
 #include "hooks.h"
 #include "namespaces.h"
@@ -112,14 +113,21 @@ remove_tree (const char *dir)
   return rmdir (dir);
 }
 
-/* Undo a failed create: the child, the state directory. */
+/* Undo a failed create: the child, its cgroup, the state directory. */
 static void
-abort_create (pid_t child, const char *dir)
+abort_create (pid_t child, struct tong_cgroup *cg, const char *dir)
 {
+  struct oci_error ignored = { 0 };
+
   if (child > 0)
     {
       kill (child, SIGKILL);
       waitpid (child, NULL, 0);
+    }
+  if (cg)
+    {
+      tong_cgroup_kill_all (cg, SIGKILL, &ignored);
+      tong_cgroup_destroy (cg, &ignored);
     }
   if (dir)
     remove_tree (dir);
@@ -154,6 +162,7 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
   cleanup_close int fifo_fd = -1, console_fd = -1;
   struct tong_ns_plan plan;
   struct tong_init_args args = { 0 };
+  cleanup_cgroup struct tong_cgroup *cg = NULL;
   char created[64];
   int sv[2] = { -1, -1 };
   pid_t child = -1;
@@ -235,6 +244,20 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
   r = save_config_copy (c->dir, spec, err);
   if (r < 0)
     goto fail;
+  r = tong_cgroup_setup (spec->linux_->cgroups_path, c->id, spec->linux_->resources, g->systemd_cgroup, &cg, err);
+  if (r < 0)
+    goto fail;
+  /* On disk before any process exists: a create killed from here on
+   * leaves a state that `delete --force` can clean, cgroup included. */
+  c->cgroup_path = strdup (tong_cgroup_path (cg));
+  if (!c->cgroup_path)
+    {
+      r = oci_error_set (err, ENOMEM, "create");
+      goto fail;
+    }
+  r = tong_container_save (c, err);
+  if (r < 0)
+    goto fail;
   c->terminal = spec->process->terminal;
   if (o->console_socket)
     {
@@ -279,7 +302,10 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
     }
   /* A raw clone behaves like fork: the child continues here with a copy of
    * this stack, already inside the new namespaces. */
-  child = (pid_t) syscall (SYS_clone, (unsigned long) plan.clone_flags | SIGCHLD, NULL, NULL, NULL, 0);
+  /* Not CLONE_NEWCGROUP here: a cgroup namespace is rooted where its
+   * creator is, so the child unshares it after joining its cgroup. */
+  child = (pid_t) syscall (SYS_clone, (unsigned long) (plan.clone_flags & ~CLONE_NEWCGROUP) | SIGCHLD, NULL, NULL,
+                           NULL, 0);
   if (child < 0)
     {
       r = oci_error_set (err, errno, "clone the container init");
@@ -293,6 +319,12 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
   close (sv[1]);
   sv[1] = -1;
   c->pid = child;
+  /* The init joins its cgroup before it runs anything of its own. */
+  r = tong_cgroup_enter (cg, child, err);
+  if (r == 0)
+    r = tong_sync_send (sv[0], TONG_SYNC_CGROUP_ACK, 0, err);
+  if (r < 0)
+    goto fail;
 
   if (plan.new_user)
     {
@@ -352,7 +384,7 @@ fail:
     close (sv[0]);
   if (sv[1] >= 0)
     close (sv[1]);
-  abort_create (child, c->dir);
+  abort_create (child, cg, c->dir);
 fail_spec:
   oci_spec_free (spec);
   return r;

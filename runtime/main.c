@@ -25,6 +25,10 @@ static const struct command commands[] = {
   { "list", tong_cmd_list, "list containers", false },
   { "kill", tong_cmd_kill, "send a signal to a container's init process", false },
   { "delete", tong_cmd_delete, "delete a container", false },
+  { "pause", tong_cmd_pause, "freeze every process of a container", false },
+  { "resume", tong_cmd_resume, "thaw a paused container", false },
+  { "update", tong_cmd_update, "change the resources of a running container", false },
+  { "events", tong_cmd_events, "print a container's resource usage and OOM events", false },
   { "spec", tong_cmd_spec, "write a default config.json", false },
   { "features", tong_cmd_features, "print the features this runtime supports", false },
 };

@@ -32,6 +32,10 @@ int tong_cmd_list (const struct tong_globals *g, int argc, char **argv, struct o
 int tong_cmd_kill (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
 int tong_cmd_delete (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
 int tong_cmd_ps (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
+int tong_cmd_pause (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
+int tong_cmd_resume (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
+int tong_cmd_update (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
+int tong_cmd_events (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
 int tong_cmd_exec (const struct tong_globals *g, int argc, char **argv, struct oci_error *err);
 
 /* sealed-exec.c: returns only on failure, or at once when already sealed. */

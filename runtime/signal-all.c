@@ -1,5 +1,5 @@
-/* Every process of a container.  Until the container has a cgroup of its
- * own to enumerate, its processes are those in its pid namespace. */
+/* Every process of a container: those of its cgroup, or, when it has
+ * none (rootless without delegation), those in its pid namespace. */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "container.h"
 #include "oci/cleanup.h"
 #include "signal-all.h"
@@ -36,6 +37,14 @@ tong_container_pids (const struct tong_container *c, pid_t **ret, size_t *ret_le
 
   *ret = NULL;
   *ret_len = 0;
+  if (c->cgroup_path && *c->cgroup_path)
+    {
+      cleanup_cgroup struct tong_cgroup *cg = NULL;
+      int r = tong_cgroup_load (c->cgroup_path, &cg, err);
+      if (r < 0)
+        return r;
+      return tong_cgroup_pids (cg, ret, ret_len, err);
+    }
   if (!tong_container_init_alive (c))
     return 0;
   snprintf (init_ns, sizeof init_ns, "/proc/%lld/ns/pid", (long long) c->pid);
@@ -82,6 +91,15 @@ tong_signal_all (const struct tong_container *c, int sig, struct oci_error *err)
   cleanup_free pid_t *pids = NULL;
   size_t n, i;
   int r;
+
+  if (c->cgroup_path && *c->cgroup_path)
+    {
+      cleanup_cgroup struct tong_cgroup *cg = NULL;
+      r = tong_cgroup_load (c->cgroup_path, &cg, err);
+      if (r < 0)
+        return r;
+      return tong_cgroup_kill_all (cg, sig, err);
+    }
 
   r = tong_container_pids (c, &pids, &n, err);
   if (r < 0)

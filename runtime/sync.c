@@ -16,6 +16,8 @@ tong_sync_name (enum tong_sync t)
 {
   switch (t)
     {
+    case TONG_SYNC_CGROUP_ACK:
+      return "CGROUP_ACK";
     case TONG_SYNC_USERMAP_PLS:
       return "USERMAP_PLS";
     case TONG_SYNC_USERMAP_ACK:

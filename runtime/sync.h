@@ -9,7 +9,8 @@
 #include "oci/error.h"
 
 enum tong_sync {
-  TONG_SYNC_USERMAP_PLS = 1, /* child: write my uid/gid maps */
+  TONG_SYNC_CGROUP_ACK = 1,  /* parent: you are in the container's cgroup, go on */
+  TONG_SYNC_USERMAP_PLS,     /* child: write my uid/gid maps */
   TONG_SYNC_USERMAP_ACK,     /* parent: maps written */
   TONG_SYNC_HOOKS_PLS,       /* child: mounts ready, run prestart/createRuntime */
   TONG_SYNC_HOOKS_ACK,
