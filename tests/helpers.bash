@@ -329,10 +329,14 @@ wait_for_state() {
 
 # ---- preconditions ---------------------------------------------------------
 
+# True when a cgroup2 hierarchy offers the controllers the v2 tests use
+# (memory, pids, cpu).  cgroupfs files report size 0, so read them.
 __cgroup_v2_controllers() {
-	local f
+	local f c
 	for f in /sys/fs/cgroup/cgroup.controllers /sys/fs/cgroup/unified/cgroup.controllers; do
-		if [ -s "$f" ] && [ -n "$(tr -d ' \n' <"$f")" ]; then
+		[ -r "$f" ] || continue
+		c=" $(cat "$f") "
+		if [[ "$c" == *" memory "* && "$c" == *" pids "* && "$c" == *" cpu "* ]]; then
 			return 0
 		fi
 	done
@@ -363,7 +367,7 @@ requires() {
 			grep -q ' - cgroup ' /proc/self/mountinfo || reason="no cgroup v1 hierarchy mounted"
 			;;
 		cgroups_v2)
-			__cgroup_v2_controllers || reason="no cgroup v2 controller available (cgroup.controllers empty or absent)"
+			__cgroup_v2_controllers || reason="no cgroup v2 hierarchy with the memory, pids and cpu controllers (this host: cgroup v1 controllers, cgroup2 offers $(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null || echo nothing))"
 			;;
 		cgroupns) [ -e /proc/self/ns/cgroup ] || reason="kernel without cgroup namespaces" ;;
 		userns)
