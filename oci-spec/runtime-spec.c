@@ -506,7 +506,11 @@ static const struct oci_field net_device_fields[] = {
 static const struct oci_type net_device_type = OCI_TYPE (T, "netDevice", net_device_fields, NULL);
 #undef T
 
-static const char *const propagations[] = { "private", "shared", "slave", "unbindable", NULL };
+/* The schema lists four values; runc also takes the recursive forms, and
+ * containerd's CRI plugin sends them ("rslave", "rprivate"). */
+static const char *const propagations[] = {
+  "private", "shared", "slave", "unbindable", "rprivate", "rshared", "rslave", "runbindable", NULL,
+};
 
 static int
 check_linux (const void *obj, const char *path, struct oci_error *err)

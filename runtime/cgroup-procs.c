@@ -161,6 +161,13 @@ tong_cgroup_kill_all (const struct tong_cgroup *cg, int sig, struct oci_error *e
   /* cgroup.kill (5.14) kills the whole subtree atomically, forks included. */
   if (sig == SIGKILL && v2 && tong_cg_exists (v2, "cgroup.kill"))
     return tong_cg_write (v2, "cgroup.kill", "1", err);
+  /* An empty cgroup (the usual case at delete: the init is gone) needs no
+   * freezing, which costs milliseconds on v1. */
+  r = tong_cgroup_pids (cg, &pids, &n, err);
+  if (r < 0 || n == 0)
+    return r;
+  free (pids);
+  pids = NULL;
   /* Frozen, nothing can fork between listing and signalling.  Without a
    * freezer, signal anyway (runc only warns). */
   tong_cgroup_paused (cg, &was_frozen, &ignored);

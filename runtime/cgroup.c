@@ -40,15 +40,19 @@ unescape (char *s)
 }
 
 static void
+mounts_free_one (struct mount_entry *m)
+{
+  free (m->mountpoint);
+  free (m->root);
+  free (m->fstype);
+  free (m->super);
+}
+
+static void
 mounts_free (struct mount_entry *m, size_t n)
 {
   for (size_t i = 0; i < n; i++)
-    {
-      free (m[i].mountpoint);
-      free (m[i].root);
-      free (m[i].fstype);
-      free (m[i].super);
-    }
+    mounts_free_one (&m[i]);
   free (m);
 }
 
@@ -77,12 +81,29 @@ cgroup_mounts (struct mount_entry **ret, size_t *ret_len, struct oci_error *err)
       fstype = strtok_r (sep + 3, " ", &save);
       source = fstype ? strtok_r (NULL, " ", &save) : NULL;
       super = source ? strtok_r (NULL, " ", &save) : NULL;
-      if (!super || (strcmp (fstype, "cgroup") != 0 && strcmp (fstype, "cgroup2") != 0))
-        continue;
       save = NULL;
       for (tok = strtok_r (line, " ", &save); tok && i < 6; tok = strtok_r (NULL, " ", &save))
         fields[i++] = tok;
       if (i < 6)
+        continue;
+      unescape (fields[4]);
+      /* A later mount on or above a cgroup mount hides it (a tmpfs over
+       * /sys/fs/cgroup/unified, say): forget what it covers. */
+      for (size_t k = 0; k < n;)
+        {
+          size_t len = strlen (fields[4]);
+          if (strncmp (v[k].mountpoint, fields[4], len) == 0
+              && (v[k].mountpoint[len] == '\0' || v[k].mountpoint[len] == '/'))
+            {
+              struct mount_entry gone = v[k];
+              mounts_free_one (&gone);
+              memmove (&v[k], &v[k + 1], (n - k - 1) * sizeof *v);
+              n--;
+            }
+          else
+            k++;
+        }
+      if (!super || (strcmp (fstype, "cgroup") != 0 && strcmp (fstype, "cgroup2") != 0))
         continue;
       nv = realloc (v, (n + 1) * sizeof *v);
       if (!nv)
@@ -92,7 +113,6 @@ cgroup_mounts (struct mount_entry **ret, size_t *ret_len, struct oci_error *err)
         }
       v = nv;
       unescape (fields[3]);
-      unescape (fields[4]);
       v[n].root = strdup (fields[3]);
       v[n].mountpoint = strdup (fields[4]);
       v[n].fstype = strdup (fstype);

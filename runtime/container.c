@@ -230,7 +230,9 @@ tong_container_save (const struct tong_container *c, struct oci_error *err)
   fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     return oci_error_set (err, errno, "create %s", tmp);
-  if (write (fd, text, len) != (ssize_t) len || fsync (fd) < 0)
+  /* No fsync: the state lives under /run and does not outlive a reboot;
+   * the rename alone keeps readers from seeing half a file. */
+  if (write (fd, text, len) != (ssize_t) len)
     return oci_error_set (err, errno, "write %s", tmp);
   if (rename (tmp, path) < 0)
     return oci_error_set (err, errno, "rename %s to %s", tmp, path);

@@ -50,7 +50,7 @@ struct tong_init_args {
   const char *bundle;
   const char *state_dir;
   int sync_fd;
-  int fifo_fd;            /* O_PATH to the exec FIFO */
+  int state_dir_fd;       /* O_PATH of <root>/<id>, to reach the exec FIFO */
   int console_fd;         /* connected console socket or -1 */
   bool new_user;
   bool new_cgroup;

@@ -22,6 +22,7 @@
 #include "hooks.h"
 #include "namespaces.h"
 #include "oci/cleanup.h"
+#include "paths.h"
 #include "process.h"
 #include "rootfs.h"
 #include "sync.h"
@@ -137,6 +138,17 @@ setup (struct tong_init_args *a, struct tong_process *proc, struct oci_error *er
   if (r == 0)
     r = tong_rootfs_create_devices (&rfs, err);
   if (r == 0)
+    {
+      /* runc and crun make a missing cwd, before the root may turn
+       * read-only. */
+      int cwd_fd = -1;
+      r = tong_open_in_root (rfs.rootfd, spec->process->cwd, true, TONG_TARGET_DIR, &cwd_fd, err);
+      if (cwd_fd >= 0)
+        close (cwd_fd);
+      if (r < 0)
+        oci_error_wrap (err, "process.cwd");
+    }
+  if (r == 0)
     r = tong_sync_send (a->sync_fd, TONG_SYNC_HOOKS_PLS, 0, err);
   if (r == 0)
     r = tong_sync_expect (a->sync_fd, TONG_SYNC_HOOKS_ACK, NULL, err);
@@ -179,13 +191,14 @@ out:
 static int
 wait_for_start (struct tong_init_args *a, struct oci_error *err)
 {
-  char path[64];
   int fd;
 
-  snprintf (path, sizeof path, "/proc/self/fd/%d", a->fifo_fd);
-  /* Blocks until `start` opens the FIFO for reading. */
+  /* Through the state directory's fd, not /proc/self/fd: in a user
+   * namespace that leaves host root unmapped, a non-dumpable process may
+   * not use its own /proc/self/fd.  Blocks until `start` opens the FIFO
+   * for reading. */
   do
-    fd = open (path, O_WRONLY | O_CLOEXEC);
+    fd = openat (a->state_dir_fd, TONG_EXEC_FIFO, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
   while (fd < 0 && errno == EINTR);
   if (fd < 0)
     return oci_error_set (err, errno, "open the exec FIFO");
@@ -196,7 +209,7 @@ wait_for_start (struct tong_init_args *a, struct oci_error *err)
       return oci_error_set (err, e, "write the exec FIFO");
     }
   close (fd);
-  close (a->fifo_fd);
+  close (a->state_dir_fd);
   return 0;
 }
 

@@ -159,7 +159,7 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
   cleanup_container struct tong_container *c = NULL;
   struct oci_spec *spec = NULL;
   cleanup_free char *config_path = NULL, *fifo = NULL, *hook_json = NULL;
-  cleanup_close int fifo_fd = -1, console_fd = -1;
+  cleanup_close int fifo_fd = -1, console_fd = -1; /* fifo_fd: the state dir */
   struct tong_ns_plan plan;
   struct tong_init_args args = { 0 };
   cleanup_cgroup struct tong_cgroup *cg = NULL;
@@ -230,15 +230,17 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
       r = oci_error_set (err, ENOMEM, "create");
       goto fail;
     }
-  if (mkfifo (fifo, 0622) < 0)
+  /* 0622 despite the umask: an init whose uid the user namespace maps
+   * away from root must still be able to open it for writing. */
+  if (mkfifo (fifo, 0622) < 0 || chmod (fifo, 0622) < 0)
     {
       r = oci_error_set (err, errno, "mkfifo %s", fifo);
       goto fail;
     }
-  fifo_fd = open (fifo, O_PATH | O_CLOEXEC);
+  fifo_fd = open (c->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fifo_fd < 0)
     {
-      r = oci_error_set (err, errno, "open %s", fifo);
+      r = oci_error_set (err, errno, "open %s", c->dir);
       goto fail;
     }
   r = save_config_copy (c->dir, spec, err);
@@ -287,7 +289,7 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
   args.bundle = c->bundle;
   args.state_dir = c->dir;
   args.sync_fd = sv[1];
-  args.fifo_fd = fifo_fd;
+  args.state_dir_fd = fifo_fd;
   args.console_fd = console_fd;
   args.new_user = plan.new_user;
   args.new_cgroup = plan.new_cgroup;

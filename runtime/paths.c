@@ -36,101 +36,159 @@ tong_fd_path (int fd, char *buf, size_t len)
   snprintf (buf, len, "/proc/self/fd/%d", fd);
 }
 
-/* Creates the last component of `path` inside its (already existing)
- * parent; the parent is resolved in the root, the new name is a single
- * component, so the creation cannot escape. */
-static int
-create_last (int rootfd, const char *path, enum tong_target_kind kind, struct oci_error *err)
-{
-  cleanup_free char *copy = strdup (path);
-  cleanup_close int parent = -1;
-  const char *name;
-  char *slash;
+#define MAX_DEPTH 256
+#define MAX_LINKS 40
 
-  if (!copy)
-    return oci_error_set (err, ENOMEM, "create %s", path);
-  slash = strrchr (copy, '/');
-  if (slash)
+/* Resolution with creation: component by component from rootfd, following
+ * symlinks as if rootfd were "/" (an absolute target restarts at it, ".."
+ * never climbs above it), making every missing directory, and the last
+ * component as `kind`.  A symlink that points outside, even dangling, so
+ * leads to a new directory inside the rootfs, as runc's securejoin does. */
+static int
+walk_create (int rootfd, const char *path, enum tong_target_kind kind, int *ret_fd, struct oci_error *err)
+{
+  int stack[MAX_DEPTH];
+  int depth = 0, links = 0, r = 0;
+  cleanup_free char *rest = strdup (path);
+  char *p;
+
+  if (!rest)
+    return oci_error_set (err, ENOMEM, "open %s in rootfs", path);
+  p = rest;
+  for (;;)
     {
-      *slash = '\0';
-      name = slash + 1;
-      parent = openat2_in_root (rootfd, *copy ? copy : "/", O_PATH | O_DIRECTORY);
+      char *comp, *slash, *next;
+      bool last;
+      struct stat st;
+      int cur = depth ? stack[depth - 1] : rootfd, fd;
+
+      while (*p == '/')
+        p++;
+      if (!*p)
+        break;
+      comp = p;
+      slash = strchr (p, '/');
+      if (slash)
+        {
+          *slash = '\0';
+          next = slash + 1;
+        }
+      else
+        next = p + strlen (p);
+      while (*next == '/')
+        next++;
+      last = *next == '\0';
+      if (strcmp (comp, ".") == 0)
+        {
+          p = next;
+          continue;
+        }
+      if (strcmp (comp, "..") == 0)
+        {
+          if (depth)
+            close (stack[--depth]);
+          p = next;
+          continue;
+        }
+      fd = openat (cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0 && errno == ENOENT)
+        {
+          if (!last || kind == TONG_TARGET_DIR)
+            {
+              if (mkdirat (cur, comp, 0755) < 0 && errno != EEXIST)
+                {
+                  r = oci_error_set (err, errno, "mkdir %s in rootfs (for %s)", comp, path);
+                  goto out;
+                }
+            }
+          else
+            {
+              int f = openat (cur, comp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+              if (f < 0 && errno != EEXIST)
+                {
+                  r = oci_error_set (err, errno, "create %s in rootfs", path);
+                  goto out;
+                }
+              if (f >= 0)
+                close (f);
+            }
+          fd = openat (cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        }
+      if (fd < 0 || fstat (fd, &st) < 0)
+        {
+          r = oci_error_set (err, errno, "open %s in rootfs", path);
+          if (fd >= 0)
+            close (fd);
+          goto out;
+        }
+      if (S_ISLNK (st.st_mode))
+        {
+          char target[PATH_MAX];
+          ssize_t n = readlinkat (fd, "", target, sizeof target - 1);
+          char *joined = NULL;
+          close (fd);
+          if (n < 0 || ++links > MAX_LINKS)
+            {
+              r = oci_error_set (err, n < 0 ? errno : ELOOP, "resolve %s in rootfs", path);
+              goto out;
+            }
+          target[n] = '\0';
+          if (asprintf (&joined, "%s/%s", target, next) < 0)
+            {
+              r = oci_error_set (err, ENOMEM, "resolve %s in rootfs", path);
+              goto out;
+            }
+          if (target[0] == '/')
+            while (depth)
+              close (stack[--depth]);
+          free (rest);
+          rest = joined;
+          p = rest;
+          continue;
+        }
+      if (!last && !S_ISDIR (st.st_mode))
+        {
+          close (fd);
+          r = oci_error_set (err, ENOTDIR, "open %s in rootfs: %s is not a directory", path, comp);
+          goto out;
+        }
+      if (depth == MAX_DEPTH)
+        {
+          close (fd);
+          r = oci_error_set (err, ENAMETOOLONG, "open %s in rootfs", path);
+          goto out;
+        }
+      stack[depth++] = fd;
+      p = next;
     }
+  if (depth)
+    *ret_fd = stack[--depth];
   else
     {
-      name = copy;
-      parent = openat2_in_root (rootfd, ".", O_PATH | O_DIRECTORY);
+      *ret_fd = openat (rootfd, ".", O_PATH | O_CLOEXEC);
+      if (*ret_fd < 0)
+        r = oci_error_set (err, errno, "open the rootfs");
     }
-  if (parent < 0)
-    return oci_error_set (err, errno, "open parent of %s in rootfs", path);
-  if (kind == TONG_TARGET_DIR)
-    {
-      if (mkdirat (parent, name, 0755) < 0 && errno != EEXIST)
-        return oci_error_set (err, errno, "mkdir %s in rootfs", path);
-    }
-  else
-    {
-      int fd = openat (parent, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
-      if (fd < 0 && errno != EEXIST)
-        return oci_error_set (err, errno, "create %s in rootfs", path);
-      if (fd >= 0)
-        close (fd);
-    }
-  return 0;
+out:
+  while (depth)
+    close (stack[--depth]);
+  return r;
 }
 
 int
 tong_open_in_root (int rootfd, const char *path, bool create, enum tong_target_kind kind, int *ret_fd,
                    struct oci_error *err)
 {
-  char partial[PATH_MAX];
-  const char *p;
-  int fd, r;
+  int fd = openat2_in_root (rootfd, path, O_PATH);
 
-  fd = openat2_in_root (rootfd, path, O_PATH);
-  if (fd >= 0 || errno != ENOENT || !create)
+  if (fd >= 0)
     {
-      if (fd < 0)
-        return oci_error_set (err, errno, "open %s in rootfs", path);
       *ret_fd = fd;
       return 0;
     }
-  if (strlen (path) >= sizeof partial)
-    return oci_error_set (err, ENAMETOOLONG, "open %s in rootfs", path);
-  /* Walk down, making each missing directory. */
-  for (p = path; *p;)
-    {
-      const char *next;
-      while (*p == '/')
-        p++;
-      if (!*p)
-        break;
-      next = strchr (p, '/');
-      if (!next)
-        break;
-      memcpy (partial, path, next - path);
-      partial[next - path] = '\0';
-      fd = openat2_in_root (rootfd, partial, O_PATH | O_DIRECTORY);
-      if (fd < 0)
-        {
-          if (errno != ENOENT)
-            return oci_error_set (err, errno, "open %s in rootfs", partial);
-          r = create_last (rootfd, partial, TONG_TARGET_DIR, err);
-          if (r < 0)
-            return r;
-        }
-      else
-        close (fd);
-      p = next;
-    }
-  r = create_last (rootfd, path, kind, err);
-  if (r < 0)
-    return r;
-  fd = openat2_in_root (rootfd, path, O_PATH);
-  if (fd < 0)
+  if (errno != ENOENT || !create)
     return oci_error_set (err, errno, "open %s in rootfs", path);
-  *ret_fd = fd;
-  return 0;
+  return walk_create (rootfd, path, kind, ret_fd, err);
 }
 
 int

@@ -155,13 +155,16 @@ tong_process_prepare (const struct oci_spec_process *s, const struct oci_spec_li
     r = tong_find_executable (s->args[0], ret->envp, &ret->exe, err);
   if (r < 0)
     return r;
+  /* No capabilities object means no capabilities, as runc and crun. */
   if (s->capabilities)
     {
       r = tong_caps_from_spec (s->capabilities, &ret->caps, err);
       if (r < 0)
         return r;
-      ret->has_caps = true;
     }
+  else
+    memset (&ret->caps, 0, sizeof ret->caps);
+  ret->has_caps = true;
   r = apply_attrs (s, l, err);
   if (r < 0)
     return r;
@@ -312,8 +315,8 @@ tong_process_exec (struct tong_process *p, struct oci_error *err)
       if (r < 0)
         return r;
     }
-  if (s->user && s->user->umask_present)
-    umask (s->user->umask);
+  /* The caller's umask must not leak in: runc's default is 0022. */
+  umask (s->user && s->user->umask_present ? s->user->umask : 0022);
   execve (p->exe, s->args, p->envp);
   return oci_error_set (err, errno, "exec %s", p->exe);
 }

@@ -17,33 +17,80 @@
 #include "oci/cleanup.h"
 #include "paths.h"
 
+/* runc's mapping: the plain names are not recursive. */
 static unsigned long
 propagation_flags (const char *name)
 {
-  if (!name)
-    return MS_SLAVE | MS_REC;
-  if (strcmp (name, "shared") == 0)
-    return MS_SHARED | MS_REC;
-  if (strcmp (name, "private") == 0)
-    return MS_PRIVATE | MS_REC;
-  if (strcmp (name, "unbindable") == 0)
-    return MS_UNBINDABLE | MS_REC;
-  return MS_SLAVE | MS_REC;
+  static const struct {
+    const char *name;
+    unsigned long flags;
+  } map[] = {
+    { "private", MS_PRIVATE },         { "rprivate", MS_PRIVATE | MS_REC }, { "shared", MS_SHARED },
+    { "rshared", MS_SHARED | MS_REC }, { "slave", MS_SLAVE },               { "rslave", MS_SLAVE | MS_REC },
+    { "unbindable", MS_UNBINDABLE },   { "runbindable", MS_UNBINDABLE | MS_REC },
+  };
+  size_t i;
+
+  for (i = 0; name && i < sizeof map / sizeof map[0]; i++)
+    if (strcmp (map[i].name, name) == 0)
+      return map[i].flags;
+  return 0;
+}
+
+/* pivot_root refuses a new root whose parent mount is shared: make that
+ * parent (the mount holding the rootfs directory) private, as runc does. */
+static int
+make_parent_mount_private (const char *rootfs, struct oci_error *err)
+{
+  cleanup_fclose FILE *f = fopen ("/proc/self/mountinfo", "re");
+  cleanup_free char *line = NULL, *best = NULL;
+  size_t cap = 0, best_len = 0;
+  bool best_shared = false;
+
+  if (!f)
+    return oci_error_set (err, errno, "open /proc/self/mountinfo");
+  while (getline (&line, &cap, f) > 0)
+    {
+      char *save = NULL, *fields[7] = { 0 }, *p;
+      int n = 0;
+      size_t len;
+      for (p = strtok_r (line, " ", &save); p && n < 7; p = strtok_r (NULL, " ", &save))
+        fields[n++] = p;
+      if (n < 7)
+        continue;
+      len = strlen (fields[4]);
+      /* fields[4] is the mount point; the rootfs must be it or below it. */
+      if (strncmp (rootfs, fields[4], len) != 0
+          || !(rootfs[len] == '/' || rootfs[len] == '\0' || (len == 1 && fields[4][0] == '/')))
+        continue;
+      if (len >= best_len)
+        {
+          free (best);
+          best = strdup (fields[4]);
+          best_len = len;
+          best_shared = strncmp (fields[6], "shared:", 7) == 0;
+        }
+    }
+  if (best && best_shared && mount (NULL, best, NULL, MS_PRIVATE, NULL) < 0)
+    return oci_error_set (err, errno, "make %s private", best);
+  return 0;
 }
 
 int
 tong_rootfs_prepare (struct tong_rootfs *r, struct oci_error *err)
 {
   const char *prop = r->spec->linux_ ? r->spec->linux_->rootfs_propagation : NULL;
+  unsigned long flags = propagation_flags (prop);
+  int ret;
 
-  if (mount (NULL, "/", NULL, propagation_flags (prop), NULL) < 0)
+  if (mount (NULL, "/", NULL, flags ? flags : MS_SLAVE | MS_REC, NULL) < 0)
     return oci_error_set (err, errno, "make / %s", prop ? prop : "rslave");
-  /* pivot_root needs the new root to be a mount point whose parent is not
-   * shared. */
+  ret = make_parent_mount_private (r->rootfs, err);
+  if (ret < 0)
+    return ret;
+  /* pivot_root needs the new root to be a mount point. */
   if (mount (r->rootfs, r->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return oci_error_set (err, errno, "bind mount rootfs %s", r->rootfs);
-  if (mount (NULL, r->rootfs, NULL, MS_PRIVATE, NULL) < 0)
-    return oci_error_set (err, errno, "make rootfs %s private", r->rootfs);
   r->rootfd = open (r->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (r->rootfd < 0)
     return oci_error_set (err, errno, "open rootfs %s", r->rootfs);
@@ -159,6 +206,18 @@ mount_one (struct tong_rootfs *r, const struct oci_spec_mount *m, size_t idx, st
           goto out;
         }
     }
+  /* A tmpfs over a directory of the image takes that directory's mode and
+   * owner, as runc does, unless the options say otherwise. */
+  struct stat before;
+  bool existed = false;
+  if (type && strcmp (type, "tmpfs") == 0 && tong_open_in_root (r->rootfd, m->destination, false, TONG_TARGET_DIR,
+                                                                &target, err) == 0)
+    {
+      existed = fstat (target, &before) == 0 && S_ISDIR (before.st_mode);
+      close (target);
+      target = -1;
+    }
+  oci_error_clear (err);
   ret = tong_open_in_root (r->rootfd, m->destination, true, is_dir ? TONG_TARGET_DIR : TONG_TARGET_FILE, &target,
                            err);
   if (ret == 0 && type && (strcmp (type, "proc") == 0 || strcmp (type, "sysfs") == 0))
@@ -224,6 +283,14 @@ mount_one (struct tong_rootfs *r, const struct oci_spec_mount *m, size_t idx, st
       if (ret < 0)
         goto out;
       tong_fd_path (target, target_path, sizeof target_path);
+    }
+  if (existed && !(o.data && strstr (o.data, "mode=")))
+    {
+      if (chmod (target_path, before.st_mode & 07777) < 0 || lchown (target_path, before.st_uid, before.st_gid) < 0)
+        {
+          ret = oci_error_set (err, errno, "set the mode of the tmpfs on %s", m->destination);
+          goto out;
+        }
     }
   for (size_t i = 0; i < o.propagation_len; i++)
     if (mount (NULL, target_path, NULL, o.propagation_list[i], NULL) < 0)
@@ -296,6 +363,9 @@ make_device (struct tong_rootfs *r, const char *path, char type, unsigned major,
   unlinkat (parent, name, 0);
   if (!r->userns && mknodat (parent, name, kind | perm, makedev (major, minor)) == 0)
     {
+      /* mknod's mode went through the umask. */
+      if (fchmodat (parent, name, perm, 0) < 0)
+        return oci_error_set (err, errno, "chmod device %s", path);
       if (fchownat (parent, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
         return oci_error_set (err, errno, "chown device %s", path);
       return 0;
@@ -341,15 +411,25 @@ make_symlink (struct tong_rootfs *r, const char *target, const char *link, struc
   return 0;
 }
 
+/* runc's rule: /dev is ours to fill unless the config binds a directory
+ * there (then it belongs to whoever made it, and we touch nothing in it). */
 static bool
-dev_is_tmpfs (const struct oci_spec *spec)
+dev_is_ours (const struct oci_spec *spec)
 {
-  size_t i;
+  size_t i, k;
 
   for (i = 0; i < spec->mounts_len; i++)
-    if (strcmp (spec->mounts[i].destination, "/dev") == 0)
-      return true;
-  return false;
+    {
+      const struct oci_spec_mount *m = &spec->mounts[i];
+      if (strcmp (m->destination, "/dev") != 0)
+        continue;
+      if (m->type && strcmp (m->type, "bind") == 0)
+        return false;
+      for (k = 0; k < m->options_len; k++)
+        if (strcmp (m->options[k], "bind") == 0 || strcmp (m->options[k], "rbind") == 0)
+          return false;
+    }
+  return true;
 }
 
 int
@@ -359,29 +439,27 @@ tong_rootfs_create_devices (struct tong_rootfs *r, struct oci_error *err)
   size_t i, k;
   int ret;
 
-  /* runc's rule: the default devices only when /dev is ours to fill. */
-  if (dev_is_tmpfs (r->spec))
+  if (!dev_is_ours (r->spec))
+    return 0;
+  for (i = 0; i < sizeof default_devices / sizeof default_devices[0]; i++)
     {
-      for (i = 0; i < sizeof default_devices / sizeof default_devices[0]; i++)
-        {
-          bool overridden = false;
-          for (k = 0; l && k < l->devices_len; k++)
-            if (strcmp (l->devices[k].path, default_devices[i].path) == 0)
-              overridden = true;
-          if (overridden)
-            continue;
-          ret = make_device (r, default_devices[i].path, 'c', default_devices[i].major, default_devices[i].minor,
-                             0666, 0, 0, err);
-          if (ret < 0)
-            return ret;
-        }
-      if (make_symlink (r, "/proc/self/fd", "fd", err) < 0 || make_symlink (r, "/proc/self/fd/0", "stdin", err) < 0
-          || make_symlink (r, "/proc/self/fd/1", "stdout", err) < 0
-          || make_symlink (r, "/proc/self/fd/2", "stderr", err) < 0 || make_symlink (r, "pts/ptmx", "ptmx", err) < 0)
-        return -1;
-      if (access ("/proc/kcore", F_OK) == 0 && make_symlink (r, "/proc/kcore", "core", err) < 0)
-        return -1;
+      bool overridden = false;
+      for (k = 0; l && k < l->devices_len; k++)
+        if (strcmp (l->devices[k].path, default_devices[i].path) == 0)
+          overridden = true;
+      if (overridden)
+        continue;
+      ret = make_device (r, default_devices[i].path, 'c', default_devices[i].major, default_devices[i].minor,
+                         0666, 0, 0, err);
+      if (ret < 0)
+        return ret;
     }
+  if (make_symlink (r, "/proc/self/fd", "fd", err) < 0 || make_symlink (r, "/proc/self/fd/0", "stdin", err) < 0
+      || make_symlink (r, "/proc/self/fd/1", "stdout", err) < 0
+      || make_symlink (r, "/proc/self/fd/2", "stderr", err) < 0 || make_symlink (r, "pts/ptmx", "ptmx", err) < 0)
+    return -1;
+  if (access ("/proc/kcore", F_OK) == 0 && make_symlink (r, "/proc/kcore", "core", err) < 0)
+    return -1;
   for (i = 0; l && i < l->devices_len; i++)
     {
       const struct oci_spec_device *d = &l->devices[i];
@@ -550,5 +628,9 @@ tong_rootfs_finalize (const struct oci_spec *spec, struct oci_error *err)
       if (r < 0)
         return r;
     }
+  /* Propagation applies to one mount point: only now is the rootfs "/". */
+  if (l && l->rootfs_propagation && propagation_flags (l->rootfs_propagation)
+      && mount (NULL, "/", NULL, propagation_flags (l->rootfs_propagation), NULL) < 0)
+    return oci_error_set (err, errno, "linux.rootfsPropagation: make / %s", l->rootfs_propagation);
   return 0;
 }

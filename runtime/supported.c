@@ -27,6 +27,46 @@ selinux_enabled (void)
   return access ("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
+static bool
+has_new_ns (const struct oci_spec_linux *l, const char *type)
+{
+  size_t i;
+
+  for (i = 0; i < l->namespaces_len; i++)
+    if (strcmp (l->namespaces[i].type, type) == 0)
+      return true;
+  return false;
+}
+
+/* runc's rule: a sysctl is set only when it belongs to a namespace the
+ * container does not share with the host. */
+static int
+check_sysctls (const struct oci_spec_linux *l, struct oci_error *err)
+{
+  static const char *const ipc_keys[] = {
+    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax",
+    "kernel.shmmni", "kernel.shm_rmid_forced", NULL,
+  };
+  size_t i;
+
+  for (i = 0; l->sysctl && i < l->sysctl->len; i++)
+    {
+      const char *key = l->sysctl->keys[i];
+      const char *const *k;
+      bool ipc = strncmp (key, "fs.mqueue.", 10) == 0;
+      for (k = ipc_keys; *k && !ipc; k++)
+        ipc = strcmp (*k, key) == 0;
+      if (ipc && has_new_ns (l, "ipc"))
+        continue;
+      if (strncmp (key, "net.", 4) == 0 && has_new_ns (l, "network"))
+        continue;
+      if ((strcmp (key, "kernel.hostname") == 0 || strcmp (key, "kernel.domainname") == 0) && has_new_ns (l, "uts"))
+        continue;
+      return oci_error_set_code (err, EINVAL, "linux.sysctl: \"%s\" is not in a separate kernel namespace", key);
+    }
+  return 0;
+}
+
 int
 tong_check_supported (const struct tong_globals *g, const struct oci_spec *spec, struct oci_error *err)
 {
@@ -46,6 +86,8 @@ tong_check_supported (const struct tong_globals *g, const struct oci_spec *spec,
     return oci_error_set_code (err, ENOTSUP, "process.apparmorProfile: AppArmor profiles are not supported yet");
   if (!l)
     return 0;
+  if (check_sysctls (l, err) < 0)
+    return -1;
   if (l->mount_label && *l->mount_label)
     return oci_error_set_code (err, ENOTSUP, "linux.mountLabel: %s",
                                selinux_enabled () ? "SELinux labels are not supported yet"

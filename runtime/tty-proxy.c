@@ -100,6 +100,12 @@ tong_tty_proxy_wait (pid_t pid, int master, struct oci_error *err)
       tcsetattr (STDIN_FILENO, TCSANOW, &raw);
       copy_winsize (master);
     }
+  {
+    int st;
+    /* An exit before signalfd existed left no SIGCHLD to read. */
+    if (waitpid (pid, &st, WNOHANG) == pid)
+      status = WIFEXITED (st) ? WEXITSTATUS (st) : 128 + WTERMSIG (st);
+  }
   while (status < 0)
     {
       struct pollfd p[3] = {

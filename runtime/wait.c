@@ -8,13 +8,20 @@
 #include "runtime.h"
 
 int
-tong_wait_forwarding_signals (pid_t init, struct oci_error *err)
+tong_wait_forwarding_signals (pid_t pid, struct oci_error *err)
 {
   sigset_t all, old;
   int status = 0;
 
   sigfillset (&all);
   sigprocmask (SIG_BLOCK, &all, &old);
+  /* It may have exited before the signals were blocked: its SIGCHLD is
+   * gone then, so look once before waiting for one. */
+  if (waitpid (pid, &status, WNOHANG) == pid)
+    {
+      sigprocmask (SIG_SETMASK, &old, NULL);
+      return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+    }
   for (;;)
     {
       siginfo_t info;
@@ -31,7 +38,7 @@ tong_wait_forwarding_signals (pid_t init, struct oci_error *err)
           pid_t p;
           /* We are a subreaper: reap whatever comes, stop on the init. */
           while ((p = waitpid (-1, &status, WNOHANG)) > 0)
-            if (p == init)
+            if (p == pid)
               {
                 sigprocmask (SIG_SETMASK, &old, NULL);
                 if (WIFEXITED (status))
@@ -40,7 +47,7 @@ tong_wait_forwarding_signals (pid_t init, struct oci_error *err)
               }
           continue;
         }
-      if (kill (init, sig) < 0 && errno != ESRCH)
+      if (kill (pid, sig) < 0 && errno != ESRCH)
         {
           sigprocmask (SIG_SETMASK, &old, NULL);
           return oci_error_set (err, errno, "forward signal %d", sig);
