@@ -21,7 +21,6 @@ struct exec_flags {
   const char *process_file;
   const char *cwd;
   const char *user;
-  const char *additional_gids;
   const char *process_label;
   const char *apparmor;
   bool tty;
@@ -32,6 +31,8 @@ struct exec_flags {
   size_t env_len;
   char **caps;
   size_t caps_len;
+  char **gids;
+  size_t gids_len;
 };
 
 static int
@@ -133,24 +134,22 @@ apply_flags (struct oci_json *p, const struct exec_flags *f, char **args, size_t
           || (colon && oci_json_object_set (user, "gid", oci_json_new_int ((int64_t) gid)) < 0))
         return oci_error_set (err, ENOMEM, "exec");
     }
-  if (f->additional_gids)
+  if (f->gids_len)
     {
-      cleanup_free char *copy = strdup (f->additional_gids);
       struct oci_json *gids = oci_json_new_array ();
-      char *save = NULL, *tok;
       user = get_or_add (p, "user", oci_json_new_object);
-      if (!copy || !gids || !user)
+      if (!gids || !user)
         {
           oci_json_free (gids);
           return oci_error_set (err, ENOMEM, "exec");
         }
-      for (tok = strtok_r (copy, ",", &save); tok; tok = strtok_r (NULL, ",", &save))
+      for (i = 0; i < f->gids_len; i++)
         {
           unsigned long gid;
-          if (parse_uint (tok, &gid) < 0)
+          if (parse_uint (f->gids[i], &gid) < 0)
             {
               oci_json_free (gids);
-              return oci_error_set (err, EINVAL, "exec: --additional-gids: \"%s\" is not a gid", tok);
+              return oci_error_set (err, EINVAL, "exec: --additional-gids: \"%s\" is not a gid", f->gids[i]);
             }
           oci_json_array_append (gids, oci_json_new_int ((int64_t) gid));
         }
@@ -264,7 +263,9 @@ tong_cmd_exec (const struct tong_globals *g, int argc, char **argv, struct oci_e
         f.user = optarg;
         break;
       case 'g':
-        f.additional_gids = optarg;
+        /* runc takes one gid per flag, the flag repeated. */
+        if (push (&f.gids, &f.gids_len, optarg) < 0)
+          goto oom;
         break;
       case 'p':
         f.process_file = optarg;
@@ -369,6 +370,7 @@ oom:
 out:
   free (f.env);
   free (f.caps);
+  free (f.gids);
   oci_spec_process_free (proc);
   oci_spec_free (config);
   return r;

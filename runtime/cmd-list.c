@@ -3,11 +3,32 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "create.h"
 #include "oci/cleanup.h"
 #include "oci/json.h"
+
+/* runc shows the user owning the state directory. */
+static void
+owner_name (const struct tong_container *c, char *buf, size_t len)
+{
+  struct passwd pw, *res = NULL;
+  char tmp[1024];
+  struct stat st;
+
+  if (stat (c->dir, &st) < 0)
+    {
+      snprintf (buf, len, "%s", "");
+      return;
+    }
+  if (getpwuid_r (st.st_uid, &pw, tmp, sizeof tmp, &res) == 0 && res)
+    snprintf (buf, len, "%s", pw.pw_name);
+  else
+    snprintf (buf, len, "#%u", (unsigned) st.st_uid);
+}
 
 static int
 cmp_names (const void *a, const void *b)
@@ -78,9 +99,11 @@ tong_cmd_list (const struct tong_globals *g, int argc, char **argv, struct oci_e
       struct tong_container *c = NULL;
       struct oci_error ignored = { 0 };
       enum tong_status st;
+      char owner[256];
       if (tong_container_load (g->root, ids[i], &c, &ignored) < 0)
         continue;
       st = tong_container_status (c);
+      owner_name (c, owner, sizeof owner);
       if (quiet)
         printf ("%s\n", c->id);
       else if (json)
@@ -93,13 +116,13 @@ tong_cmd_list (const struct tong_globals *g, int argc, char **argv, struct oci_e
           oci_jw_kv_string (w, "bundle", c->bundle ? c->bundle : "");
           oci_jw_kv_string (w, "rootfs", c->rootfs ? c->rootfs : "");
           oci_jw_kv_string (w, "created", c->created ? c->created : "");
-          oci_jw_kv_string (w, "owner", c->owner ? c->owner : "");
+          oci_jw_kv_string (w, "owner", owner);
           oci_jw_end_object (w);
         }
       else
         printf ("%-12s %-10lld %-10s %-40s %-30s %s\n", c->id, st == TONG_STOPPED ? 0LL : (long long) c->pid,
                 tong_status_name (st), c->bundle ? c->bundle : "", c->created ? c->created : "",
-                c->owner && *c->owner ? c->owner : "root");
+                owner);
       tong_container_free (c);
     }
   if (json)

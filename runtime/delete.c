@@ -74,11 +74,10 @@ tong_destroy_container (const struct tong_globals *g, struct tong_container *c, 
         {
           cleanup_free char *state = NULL;
           struct oci_error hook_err = { 0 };
-          /* runtime-spec: a failing poststop hook is a warning; deleting
-           * goes on. */
-          if (tong_hook_state (c->id, "stopped", 0, c->bundle, c->annotations, &state, &hook_err) < 0
-              || tong_hooks_run (spec->hooks->poststop, spec->hooks->poststop_len, "poststop", state, &hook_err) < 0)
+          if (tong_hook_state (c->id, "stopped", 0, c->bundle, c->annotations, &state, &hook_err) < 0)
             tong_log_error (g, hook_err.msg);
+          else
+            tong_hooks_run_warn (g, spec->hooks->poststop, spec->hooks->poststop_len, "poststop", state);
         }
       oci_spec_free (spec);
     }

@@ -109,7 +109,6 @@ child_main (int sync_fd, int fds[N_NS], int console_fd, const struct oci_spec *c
 {
   struct tong_process p;
   size_t i;
-  pid_t pid;
   int r;
 
   memset (&p, 0, sizeof p);
@@ -126,15 +125,9 @@ child_main (int sync_fd, int fds[N_NS], int console_fd, const struct oci_spec *c
     if (fds[i] >= 0 && ns_files[i].flag != CLONE_NEWNS && setns (fds[i], ns_files[i].flag) < 0)
       return oci_error_set (err, errno, "join the container's %s namespace", ns_files[i].type);
   /* setns(pid) and setns(time) apply to our children: fork into them. */
-  pid = fork ();
-  if (pid < 0)
-    return oci_error_set (err, errno, "fork into the container");
-  if (pid > 0)
-    {
-      struct oci_error ignored = { 0 };
-      tong_sync_send (sync_fd, TONG_SYNC_INIT_PID, pid, &ignored);
-      _exit (0);
-    }
+  r = tong_fork_reporting_pid (sync_fd, err);
+  if (r < 0)
+    return r;
   if (config->linux_ && config->linux_->seccomp)
     {
       r = tong_process_connect_listener (&p, config->linux_->seccomp, "{}", err);

@@ -15,4 +15,10 @@ int tong_hook_state (const char *id, const char *status, int64_t pid, const char
 int tong_hooks_run (const struct oci_spec_hook *hooks, size_t n, const char *kind, const char *state_json,
                     struct oci_error *err);
 
+/* poststart and poststop: a failing hook is a warning, and the remaining
+ * hooks still run (runtime-spec). */
+struct tong_globals;
+void tong_hooks_run_warn (const struct tong_globals *g, const struct oci_spec_hook *hooks, size_t n,
+                          const char *kind, const char *state_json);
+
 #endif

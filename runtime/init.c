@@ -52,22 +52,15 @@ become_root_in_userns (struct tong_init_args *a, struct oci_error *err)
 static int
 fork_into_pid_ns (struct tong_init_args *a, struct oci_error *err)
 {
-  struct oci_error ignored = { 0 };
-  pid_t pid;
   int r;
 
   r = tong_ns_join_pid (a->plan, err);
   if (r < 0)
     return r;
   /* setns(CLONE_NEWPID) moves only our future children. */
-  pid = fork ();
-  if (pid < 0)
-    return oci_error_set (err, errno, "fork into the pid namespace");
-  if (pid > 0)
-    {
-      tong_sync_send (a->sync_fd, TONG_SYNC_INIT_PID, pid, &ignored);
-      _exit (0);
-    }
+  r = tong_fork_reporting_pid (a->sync_fd, err);
+  if (r < 0)
+    return r;
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   return 0;
 }
@@ -188,28 +181,42 @@ out:
   return r;
 }
 
+/* Blocks until `start` opens the FIFO, runs startContainer hooks, then
+ * tells `start` with one byte.  The fd stays open (close-on-exec): its
+ * closing at execve is what `start` waits for before poststart hooks. */
 static int
 wait_for_start (struct tong_init_args *a, struct oci_error *err)
 {
-  int fd;
+  int fd, r;
 
   /* Through the state directory's fd, not /proc/self/fd: in a user
    * namespace that leaves host root unmapped, a non-dumpable process may
-   * not use its own /proc/self/fd.  Blocks until `start` opens the FIFO
-   * for reading. */
+   * not use its own /proc/self/fd. */
   do
     fd = openat (a->state_dir_fd, TONG_EXEC_FIFO, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
   while (fd < 0 && errno == EINTR);
   if (fd < 0)
     return oci_error_set (err, errno, "open the exec FIFO");
+  close (a->state_dir_fd);
+  if (a->spec->hooks && a->spec->hooks->start_container_len)
+    {
+      cleanup_free char *state = NULL;
+      r = tong_hook_state (a->opts->id, "created", getpid (), a->bundle, a->spec->annotations, &state, err);
+      if (r == 0)
+        r = tong_hooks_run (a->spec->hooks->start_container, a->spec->hooks->start_container_len, "startContainer",
+                            state, err);
+      if (r < 0)
+        {
+          close (fd);
+          return r;
+        }
+    }
   if (write (fd, "0", 1) != 1)
     {
       int e = errno;
       close (fd);
       return oci_error_set (err, e, "write the exec FIFO");
     }
-  close (fd);
-  close (a->state_dir_fd);
   return 0;
 }
 
@@ -235,14 +242,6 @@ tong_init_main (struct tong_init_args *a)
     close (a->console_fd);
   if (wait_for_start (a, &err) < 0)
     goto failed;
-  if (a->spec->hooks && a->spec->hooks->start_container_len)
-    {
-      cleanup_free char *state = NULL;
-      if (tong_hook_state (a->opts->id, "running", getpid (), a->bundle, a->spec->annotations, &state, &err) < 0
-          || tong_hooks_run (a->spec->hooks->start_container, a->spec->hooks->start_container_len, "startContainer",
-                          state, &err) < 0)
-        goto failed;
-    }
   tong_process_exec (&proc, &err);
 failed:
   fprintf (stderr, "tong: %s\n", err.msg);

@@ -172,7 +172,9 @@ main (int argc, char **argv)
   if (r < 0)
     {
       tong_log_error (&g, err.msg);
-      return EXIT_FAILURE;
+      /* runc's exec exits 255 when exec itself fails, so that callers can
+       * tell it from the process's own exit status. */
+      return commands[i].fn == tong_cmd_exec ? 255 : EXIT_FAILURE;
     }
   return r;
 }

@@ -57,6 +57,19 @@ tong_start_container (const struct tong_globals *g, struct tong_container *c, st
       if (!tong_container_init_alive (c))
         return oci_error_set (err, ESRCH, "container \"%s\": its init exited before it could start", c->id);
     }
+  /* The init keeps the FIFO open until its execve closes it: EOF means the
+   * user's process runs, which is when poststart hooks are due. */
+  for (;;)
+    {
+      struct pollfd p = { .fd = fd, .events = POLLIN };
+      int r = poll (&p, 1, 100);
+      if (r < 0 && errno != EINTR)
+        return oci_error_set (err, errno, "wait on exec FIFO");
+      if (r > 0 && (n = read (fd, &byte, 1)) <= 0 && !(n < 0 && errno == EAGAIN))
+        break;
+      if (!tong_container_init_alive (c))
+        break;
+    }
   if (unlink (fifo) < 0 && errno != ENOENT)
     return oci_error_set (err, errno, "remove exec FIFO %s", fifo);
   if (tong_load_saved_config (c, &spec, err) == 0)
@@ -65,12 +78,10 @@ tong_start_container (const struct tong_globals *g, struct tong_container *c, st
         {
           cleanup_free char *state = NULL;
           struct oci_error hook_err = { 0 };
-          /* The container runs already: a failing poststart hook is
-           * reported, and the lifecycle goes on (runtime-spec). */
-          if (tong_hook_state (c->id, "running", c->pid, c->bundle, c->annotations, &state, &hook_err) < 0
-              || tong_hooks_run (spec->hooks->poststart, spec->hooks->poststart_len, "poststart", state, &hook_err)
-                     < 0)
+          if (tong_hook_state (c->id, "running", c->pid, c->bundle, c->annotations, &state, &hook_err) < 0)
             tong_log_error (g, hook_err.msg);
+          else
+            tong_hooks_run_warn (g, spec->hooks->poststart, spec->hooks->poststart_len, "poststart", state);
         }
       oci_spec_free (spec);
     }

@@ -2,7 +2,10 @@
 
 #include <errno.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 struct wire {
   uint32_t type;
@@ -90,5 +93,36 @@ tong_sync_expect (int fd, enum tong_sync want, int64_t *value, struct oci_error 
                           tong_sync_name (want));
   if (value)
     *value = m.value;
+  return 0;
+}
+
+int
+tong_fork_reporting_pid (int fd, struct oci_error *err)
+{
+  int gate[2];
+  char c;
+  pid_t pid;
+
+  if (pipe2 (gate, O_CLOEXEC) < 0)
+    return oci_error_set (err, errno, "pipe");
+  pid = fork ();
+  if (pid < 0)
+    {
+      close (gate[0]);
+      close (gate[1]);
+      return oci_error_set (err, errno, "fork");
+    }
+  if (pid > 0)
+    {
+      struct oci_error ignored = { 0 };
+      close (gate[0]);
+      tong_sync_send (fd, TONG_SYNC_INIT_PID, pid, &ignored);
+      /* Our exit closes the gate's write end: the child goes on. */
+      _exit (0);
+    }
+  close (gate[1]);
+  while (read (gate[0], &c, 1) < 0 && errno == EINTR)
+    ;
+  close (gate[0]);
   return 0;
 }

@@ -26,4 +26,9 @@ void tong_sync_send_error (int fd, const struct oci_error *child_err);
 /* Waits for `want`; an ERROR message becomes this side's error. */
 int tong_sync_expect (int fd, enum tong_sync want, int64_t *value, struct oci_error *err);
 
+/* Forks; the parent half sends INIT_PID with the child's pid and exits,
+ * and the child returns 0 only after that message is sent, so the peer
+ * always reads INIT_PID before anything the child says. */
+int tong_fork_reporting_pid (int fd, struct oci_error *err);
+
 #endif
