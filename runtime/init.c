@@ -58,11 +58,9 @@ fork_into_pid_ns (struct tong_init_args *a, struct oci_error *err)
   if (r < 0)
     return r;
   /* setns(CLONE_NEWPID) moves only our future children. */
-  r = tong_fork_reporting_pid (a->sync_fd, err);
-  if (r < 0)
-    return r;
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  return 0;
+  /* No PDEATHSIG here: our parent is the intermediate, which exits at
+   * once; a dead `tong create` shows as EOF on the sync socket. */
+  return tong_fork_reporting_pid (a->sync_fd, err);
 }
 
 static int

@@ -70,10 +70,15 @@ tong_ns_plan (const struct oci_spec *spec, struct tong_ns_plan *ret, struct oci_
     return oci_error_set (err, EINVAL, "linux.uidMappings: given without a new user namespace");
   if (ret->new_user && (!l->uid_mappings_len || !l->gid_mappings_len))
     return oci_error_set (err, EINVAL, "linux.uidMappings: a new user namespace needs uid and gid mappings");
-  if (spec->hostname && *spec->hostname && !(ret->clone_flags & CLONE_NEWUTS))
-    return oci_error_set (err, EINVAL, "hostname: setting it needs a new uts namespace");
-  if (spec->domainname && *spec->domainname && !(ret->clone_flags & CLONE_NEWUTS))
-    return oci_error_set (err, EINVAL, "domainname: setting it needs a new uts namespace");
+  /* A uts namespace joined by path counts: containerd's CRI sets the
+   * hostname of every pod container that way. */
+  {
+    bool uts = (ret->clone_flags & CLONE_NEWUTS) || ret->join_paths[2];
+    if (spec->hostname && *spec->hostname && !uts)
+      return oci_error_set_code (err, EINVAL, "hostname: setting it needs a uts namespace of the container's own");
+    if (spec->domainname && *spec->domainname && !uts)
+      return oci_error_set_code (err, EINVAL, "domainname: setting it needs a uts namespace of the container's own");
+  }
   return 0;
 }
 

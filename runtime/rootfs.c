@@ -233,6 +233,18 @@ mount_one (struct tong_rootfs *r, const struct oci_spec_mount *m, size_t idx, st
       goto out;
     }
   tong_fd_path (target, target_path, sizeof target_path);
+  if (existed && !(o.data && strstr (o.data, "mode=")))
+    {
+      /* Through the mount data, so that a read-only tmpfs gets it too. */
+      char *data = NULL;
+      if (asprintf (&data, "%s%smode=%o", o.data ? o.data : "", o.data ? "," : "", before.st_mode & 07777) < 0)
+        {
+          ret = oci_error_set (err, ENOMEM, "mount %s", m->destination);
+          goto out;
+        }
+      free (o.data);
+      o.data = data;
+    }
 
   if (type && strcmp (type, "cgroup") == 0)
     {
@@ -283,14 +295,6 @@ mount_one (struct tong_rootfs *r, const struct oci_spec_mount *m, size_t idx, st
       if (ret < 0)
         goto out;
       tong_fd_path (target, target_path, sizeof target_path);
-    }
-  if (existed && !(o.data && strstr (o.data, "mode=")))
-    {
-      if (chmod (target_path, before.st_mode & 07777) < 0 || lchown (target_path, before.st_uid, before.st_gid) < 0)
-        {
-          ret = oci_error_set (err, errno, "set the mode of the tmpfs on %s", m->destination);
-          goto out;
-        }
     }
   for (size_t i = 0; i < o.propagation_len; i++)
     if (mount (NULL, target_path, NULL, o.propagation_list[i], NULL) < 0)

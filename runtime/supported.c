@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "create.h"
@@ -27,14 +28,31 @@ selinux_enabled (void)
   return access ("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
+/* The container has a `type` namespace of its own: a new one, or one
+ * joined by path that is not the host's (runc's checkHostNs). */
 static bool
 has_new_ns (const struct oci_spec_linux *l, const char *type)
 {
-  size_t i;
+  static const struct {
+    const char *type, *proc;
+  } names[] = { { "network", "net" }, { "ipc", "ipc" }, { "uts", "uts" } };
+  size_t i, k;
 
   for (i = 0; i < l->namespaces_len; i++)
-    if (strcmp (l->namespaces[i].type, type) == 0)
-      return true;
+    {
+      const struct oci_spec_namespace *ns = &l->namespaces[i];
+      struct stat a, b;
+      char host[64] = "";
+      if (strcmp (ns->type, type) != 0)
+        continue;
+      if (!ns->path || !*ns->path)
+        return true;
+      for (k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (strcmp (names[k].type, type) == 0)
+          snprintf (host, sizeof host, "/proc/self/ns/%s", names[k].proc);
+      return !(*host && stat (ns->path, &a) == 0 && stat (host, &b) == 0 && a.st_dev == b.st_dev
+               && a.st_ino == b.st_ino);
+    }
   return false;
 }
 
