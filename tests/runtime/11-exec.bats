@@ -24,32 +24,6 @@ teardown() {
 	teardown_bundle
 }
 
-# bounded CMD...: runs CMD (fd 3 closed); when it has not finished after
-# $FG_TIMEOUT seconds it is killed, a message says so and the status is 124.
-bounded() {
-	local rc=0 t0=$SECONDS
-	timeout -s KILL "$FG_TIMEOUT" "$@" 3>&- || rc=$?
-	if [ "$rc" -eq 137 ] && [ $((SECONDS - t0)) -ge "$FG_TIMEOUT" ]; then
-		echo "bounded: \"$*\" did not return within ${FG_TIMEOUT}s and was killed" >&2
-		return 124
-	fi
-	return "$rc"
-}
-
-__tong_fg() {
-	bounded "$TONG" --root "$TONG_TEST_ROOT" "$@"
-}
-
-# tong_fg [-N|!] ARGS...: like `tong`, bounded.
-tong_fg() {
-	__split_run_flags "$@"
-	shift $(($# - __run_rest))
-	local rc=0
-	run "${__run_flags[@]}" __capture __tong_fg "$@" || rc=$?
-	__log_result "tong $* (bounded)"
-	return "$rc"
-}
-
 # tong_fds ARGS...: bounded tong with descriptors set up by the function
 # itself (run_logged's capture closes fd 3): STDIN a file for fd 0
 # (default /dev/null), FD3 a file opened on fd 3, HELD a file held open on

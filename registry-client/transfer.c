@@ -1,0 +1,649 @@
+/* Blob transfers as jobs on one HTTP engine (at most --parallel at a
+ * time); transfer-image.c copies whole images on top of them.
+ *
+ * A job copies one blob:
+ *   registry → local   GET streamed into a store blob writer, hashed as it
+ *                      arrives; committed only when every blob of the
+ *                      transfer is verified, so a failure leaves the store
+ *                      as it was
+ *   local → registry   POST, then PUT (or PATCH chunks and PUT) from the file
+ *   registry → registry  GET into a ring buffer that feeds the upload, the
+ *                      two requests pausing each other; a cross-repository
+ *                      mount first when both are on one registry
+ *   local → local      the same, read from the source's file */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image.h"
+#include "oci/cleanup.h"
+#include "oci/json.h"
+#include "progress.h"
+#include "transfer.h"
+
+/* The buffer between a download and an upload: larger than what libcurl
+ * delivers at once (256 KiB, http.c), so a paused download can always be
+ * taken whole once the upload has drained it. */
+#define PIPE_SIZE (4u * 1024 * 1024)
+
+struct transfer;
+
+struct blob_job {
+  struct transfer *t;
+  const struct oci_image_descriptor *desc;
+  int fd;                        /* local source */
+  bool own_fd;
+  struct http_request *get;      /* registry source */
+  struct oci_blob_writer *writer;
+  struct http_request *up;       /* the upload request in flight */
+  char *location;
+  uint64_t acked;                /* the registry holds [0, acked) */
+  uint64_t chunk_end;            /* the request in flight sends [acked, chunk_end) */
+  char *buf;                     /* ring buffer, registry → registry */
+  size_t head;
+  size_t fill;
+  uint64_t received;             /* bytes from the source */
+  uint64_t consumed;             /* bytes taken by uploads */
+  struct oci_digester *digester;
+  bool get_done;
+  bool up_done;
+  bool finished;
+  struct progress_item *pi;
+  struct blob_job *next;         /* all jobs */
+  struct blob_job *next_queued;
+};
+
+struct transfer {
+  struct regctl_globals *g;
+  struct image_ref *src;
+  struct image_ref *dst;
+  const struct transfer_opts *o;
+  const struct registry_repo *mount_from;
+  struct http_engine *engine;
+  struct blob_job *jobs;
+  struct blob_job *queue;
+  struct blob_job **queue_tail;
+  int running;
+  struct progress *progress;
+};
+
+static bool
+is_local (const struct image_ref *r)
+{
+  return r && r->kind != IMAGE_REGISTRY;
+}
+
+static uint64_t
+blob_size (const struct blob_job *j)
+{
+  return (uint64_t) j->desc->size;
+}
+
+static void
+job_free (struct blob_job *j)
+{
+  http_request_free (j->get);
+  http_request_free (j->up);
+  if (j->location && !j->up_done && j->t->dst->kind == IMAGE_REGISTRY)
+    registry_upload_cancel (&j->t->dst->repo, j->location);
+  free (j->location);
+  oci_blob_writer_free (j->writer);
+  oci_digester_free (j->digester);
+  if (j->own_fd && j->fd >= 0)
+    close (j->fd);
+  free (j->buf);
+  free (j);
+}
+
+static int pump (struct transfer *t, struct oci_error *err);
+
+/* A job has nothing left to do. */
+static int
+job_complete (struct blob_job *j, const char *status, struct oci_error *err)
+{
+  struct transfer *t = j->t;
+
+  if (j->finished)
+    return 0;
+  j->finished = true;
+  progress_finish (t->progress, j->pi, status);
+  if (t->g->verbose)
+    fprintf (stderr, "blob %s: %s\n", j->desc->digest, status);
+  t->running--;
+  if (j->own_fd && j->fd >= 0)
+    {
+      close (j->fd);
+      j->fd = -1;
+    }
+  return pump (t, err);
+}
+
+static void
+on_progress (void *ctx, const struct http_request *req)
+{
+  struct blob_job *j = ctx;
+  (void) req;
+  progress_update (j->t->progress, j->pi, j->get ? j->received : j->acked + (j->up ? j->up->sent : 0));
+}
+
+/* ---- sinks and sources ---- */
+
+static int
+writer_sink (void *ctx, const char *buf, size_t len, struct oci_error *err)
+{
+  struct blob_job *j = ctx;
+  int r = oci_blob_writer_write (j->writer, buf, len, err);
+  if (r == 0)
+    r = oci_digester_update (j->digester, buf, len, err);
+  if (r < 0)
+    return r;
+  j->received += len;
+  return 0;
+}
+
+/* The digest and size of what arrived, before anything becomes visible. */
+static int
+verify_received (struct blob_job *j, struct oci_error *err)
+{
+  char got[OCI_DIGEST_MAX];
+  int r;
+
+  if (j->received != blob_size (j))
+    return oci_error_set (err, EIO, "blob %s: size mismatch: expected %" PRIu64 " bytes, got %" PRIu64,
+                          j->desc->digest, blob_size (j), j->received);
+  r = oci_digester_final (j->digester, got, err);
+  if (r < 0)
+    return r;
+  if (!oci_digest_equal (got, j->desc->digest))
+    return oci_error_set (err, EIO, "blob digest mismatch: expected %s, got %s", j->desc->digest, got);
+  return 0;
+}
+
+static int
+pipe_sink (void *ctx, const char *buf, size_t len, struct oci_error *err)
+{
+  struct blob_job *j = ctx;
+  size_t tail, first;
+  int r;
+
+  if (j->received + len > blob_size (j))
+    return oci_error_set (err, EIO, "blob %s: size mismatch: more than the expected %" PRIu64 " bytes",
+                          j->desc->digest, blob_size (j));
+  if (PIPE_SIZE - j->fill < len)
+    return HTTP_SINK_PAUSE;
+  r = oci_digester_update (j->digester, buf, len, err);
+  if (r < 0)
+    return r;
+  tail = (j->head + j->fill) % PIPE_SIZE;
+  first = PIPE_SIZE - tail < len ? PIPE_SIZE - tail : len;
+  memcpy (j->buf + tail, buf, first);
+  memcpy (j->buf, buf + first, len - first);
+  j->fill += len;
+  j->received += len;
+  if (j->up)
+    http_engine_unpause (j->t->engine, j->up);
+  return 0;
+}
+
+static ssize_t
+pipe_source (void *ctx, char *buf, size_t len, struct oci_error *err)
+{
+  struct blob_job *j = ctx;
+  uint64_t limit = j->chunk_end - j->consumed;
+  size_t n;
+
+  (void) err;
+  if (limit == 0)
+    return 0;
+  if (j->fill == 0)
+    {
+      if (j->get_done)
+        return 0;
+      return HTTP_SOURCE_PAUSE;
+    }
+  n = len;
+  if (n > j->fill)
+    n = j->fill;
+  if (n > limit)
+    n = (size_t) limit;
+  if (n > PIPE_SIZE - j->head)
+    n = PIPE_SIZE - j->head;
+  memcpy (buf, j->buf + j->head, n);
+  j->head = (j->head + n) % PIPE_SIZE;
+  j->fill -= n;
+  j->consumed += n;
+  if (j->get)
+    http_engine_unpause (j->t->engine, j->get);
+  return (ssize_t) n;
+}
+
+/* ---- uploads ---- */
+
+static int upload_done (struct http_engine *e, struct http_request *req, void *ctx, struct oci_error *err);
+
+static int
+next_upload (struct blob_job *j, struct oci_error *err)
+{
+  struct transfer *t = j->t;
+  uint64_t size = blob_size (j), chunk = t->o->chunk_size;
+  struct http_request *req = NULL;
+  bool empty = false;
+  int r;
+
+  if (chunk == 0 || (j->acked == 0 && size <= chunk))
+    {
+      r = registry_upload_put_request (&t->dst->repo, j->location, j->desc->digest, &req, err);
+      j->chunk_end = size;
+    }
+  else if (j->acked < size)
+    {
+      uint64_t n = size - j->acked < chunk ? size - j->acked : chunk;
+      r = registry_upload_patch_request (&t->dst->repo, j->location, j->acked, n, &req, err);
+      j->chunk_end = j->acked + n;
+    }
+  else
+    {
+      r = registry_upload_put_request (&t->dst->repo, j->location, j->desc->digest, &req, err);
+      j->chunk_end = size;
+      empty = true;
+    }
+  if (r < 0)
+    return r;
+  if (!empty)
+    {
+      if (j->fd >= 0)
+        {
+          req->body_fd = j->fd;
+          req->body_offset = j->acked;
+        }
+      else
+        {
+          req->source = pipe_source;
+          req->source_ctx = j;
+        }
+      req->body_size = (int64_t) (j->chunk_end - j->acked);
+    }
+  req->done = upload_done;
+  req->done_ctx = j;
+  req->progress = on_progress;
+  req->progress_ctx = j;
+  http_request_free (j->up);
+  j->up = req;
+  return http_engine_submit (t->engine, req, err);
+}
+
+static int
+maybe_finish (struct blob_job *j, struct oci_error *err)
+{
+  if (j->up_done && (!j->get || j->get_done))
+    return job_complete (j, "done", err);
+  return 0;
+}
+
+static int
+upload_done (struct http_engine *e, struct http_request *req, void *ctx, struct oci_error *err)
+{
+  struct blob_job *j = ctx;
+  char *loc = NULL;
+  int r;
+
+  (void) e;
+  if (!http_request_ok (req))
+    {
+      http_request_error (req, err);
+      return oci_error_wrap (err, "upload blob %s", j->desc->digest);
+    }
+  if (strcmp (req->method, "PUT") == 0)
+    {
+      j->up_done = true;
+      j->acked = blob_size (j);
+      return maybe_finish (j, err);
+    }
+  /* A chunk: where the registry says it is, and where to send the next. */
+  r = registry_upload_location (req, &loc, err);
+  if (r < 0)
+    return r;
+  free (j->location);
+  j->location = loc;
+  const char *range = http_response_header (req, "range");
+  unsigned long long lo, hi;
+  if (range && sscanf (range, "%llu-%llu", &lo, &hi) == 2 && lo == 0 && hi + 1 != j->chunk_end)
+    {
+      if (j->fd < 0 || hi + 1 > j->chunk_end)
+        return oci_error_set (err, EIO, "upload blob %s: the registry holds bytes 0-%llu, not 0-%" PRIu64,
+                              j->desc->digest, hi, j->chunk_end - 1);
+      j->acked = hi + 1;
+    }
+  else
+    j->acked = j->chunk_end;
+  return next_upload (j, err);
+}
+
+/* ---- downloads ---- */
+
+static int
+download_done (struct http_engine *e, struct http_request *req, void *ctx, struct oci_error *err)
+{
+  struct blob_job *j = ctx;
+  int r;
+
+  (void) e;
+  if (!http_request_ok (req))
+    {
+      http_request_error (req, err);
+      return oci_error_wrap (err, "blob %s", j->desc->digest);
+    }
+  j->get_done = true;
+  /* The destination checks the digest too, but we refuse to vouch for
+   * what the source got wrong. */
+  r = verify_received (j, err);
+  if (r < 0)
+    return oci_error_wrap (err, "%s", j->t->src->spec);
+  if (j->writer)
+    return job_complete (j, "done", err);
+  if (j->up)
+    http_engine_unpause (j->t->engine, j->up);
+  return maybe_finish (j, err);
+}
+
+/* ---- starting a job ---- */
+
+static bool
+same_registry (const struct registry_repo *a, const struct registry_repo *b)
+{
+  return a && b && a->host == b->host;
+}
+
+/* A local source into the writer, hashed and verified. */
+static int
+copy_fd (struct blob_job *j, struct oci_error *err)
+{
+  cleanup_free char *buf = malloc (1 << 20);
+  int r;
+
+  if (!buf)
+    return oci_error_set (err, ENOMEM, "copy blob");
+  for (;;)
+    {
+      ssize_t n = read (j->fd, buf, 1 << 20);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return oci_error_set (err, errno, "read blob %s", j->desc->digest);
+      if (n == 0)
+        break;
+      r = writer_sink (j, buf, n, err);
+      if (r < 0)
+        return r;
+      progress_update (j->t->progress, j->pi, j->received);
+    }
+  return verify_received (j, err);
+}
+
+/* 1 when the blob was there already (or mounted), 2 when copied at once,
+ * 0 when requests run, negative on failure. */
+static int
+job_start (struct blob_job *j, struct oci_error *err)
+{
+  struct transfer *t = j->t;
+  const char *digest = j->desc->digest;
+  int64_t have = -1;
+  char label[24];
+  int r;
+
+  snprintf (label, sizeof label, "%.19s", oci_digest_hex (digest) ? oci_digest_hex (digest) : digest);
+  j->pi = progress_add (t->progress, label, j->desc->size);
+
+  /* Already there? */
+  if (is_local (t->dst))
+    r = oci_store_stat_blob (t->dst->store, digest, &have, err);
+  else
+    r = registry_head_blob (&t->dst->repo, digest, &have, err);
+  if (r == 0 && (have < 0 || have == j->desc->size))
+    return 1;
+  if (r < 0 && r != -ENOENT)
+    return r;
+  oci_error_clear (err);
+
+  if (is_local (t->src) && j->fd < 0)
+    {
+      int64_t size;
+      r = oci_store_open_blob (t->src->store, digest, &j->fd, &size, err);
+      if (r < 0)
+        return oci_error_wrap (err, "%s", t->src->spec);
+      j->own_fd = true;
+      if (size != j->desc->size)
+        return oci_error_set (err, EIO, "blob %s in %s: %" PRId64 " bytes, the manifest says %" PRId64, digest,
+                              t->src->spec, size, j->desc->size);
+    }
+
+  if (is_local (t->dst) || j->fd < 0)
+    {
+      enum oci_digest_alg alg;
+      r = oci_digest_parse (digest, &alg, err);
+      if (r == 0)
+        r = oci_digester_new (alg, &j->digester, err);
+      if (r < 0)
+        return r;
+    }
+  if (is_local (t->dst))
+    {
+      r = oci_store_blob_writer (t->dst->store, digest, j->desc->size, &j->writer, err);
+      if (r < 0)
+        return r;
+      if (j->fd >= 0)
+        {
+          r = copy_fd (j, err);
+          return r < 0 ? oci_error_wrap (err, "copy blob to %s", t->dst->spec) : 2;
+        }
+      r = registry_blob_request (&t->src->repo, digest, &j->get, err);
+      if (r < 0)
+        return r;
+      j->get->sink = writer_sink;
+      j->get->sink_ctx = j;
+      j->get->done = download_done;
+      j->get->done_ctx = j;
+      j->get->progress = on_progress;
+      j->get->progress_ctx = j;
+      return http_engine_submit (t->engine, j->get, err);
+    }
+
+  /* To a registry: mount, or open an upload. */
+  if (t->mount_from && same_registry (t->mount_from, &t->dst->repo)
+      && strcmp (t->mount_from->name, t->dst->repo.name) != 0)
+    {
+      r = registry_upload_start (&t->dst->repo, digest, t->mount_from, &j->location, err);
+      if (r == 1)
+        {
+          j->up_done = true;
+          return 1;
+        }
+    }
+  else
+    r = registry_upload_start (&t->dst->repo, digest, NULL, &j->location, err);
+  if (r < 0)
+    return r;
+
+  if (j->fd < 0)
+    {
+      j->buf = malloc (PIPE_SIZE);
+      if (!j->buf)
+        return oci_error_set (err, ENOMEM, "blob buffer");
+      r = registry_blob_request (&t->src->repo, digest, &j->get, err);
+      if (r < 0)
+        return r;
+      j->get->sink = pipe_sink;
+      j->get->sink_ctx = j;
+      j->get->done = download_done;
+      j->get->done_ctx = j;
+      j->get->progress = on_progress;
+      j->get->progress_ctx = j;
+      r = http_engine_submit (t->engine, j->get, err);
+      if (r < 0)
+        return r;
+    }
+  r = next_upload (j, err);
+  return r < 0 ? r : 0;
+}
+
+static int
+pump (struct transfer *t, struct oci_error *err)
+{
+  int parallel = t->o->parallel > 0 ? t->o->parallel : 1;
+
+  while (t->running < parallel && t->queue)
+    {
+      struct blob_job *j = t->queue;
+      int r;
+
+      t->queue = j->next_queued;
+      if (!t->queue)
+        t->queue_tail = &t->queue;
+      t->running++;
+      r = job_start (j, err);
+      if (r < 0)
+        {
+          progress_finish (t->progress, j->pi, "failed");
+          return r;
+        }
+      if (r >= 1)
+        {
+          /* Done at once: no requests, no recursion through pump. */
+          const char *status = r == 2 ? "done" : j->up_done ? "mounted" : "exists";
+          j->finished = true;
+          t->running--;
+          progress_finish (t->progress, j->pi, status);
+          if (t->g->verbose)
+            fprintf (stderr, "blob %s: %s\n", j->desc->digest, r == 2 ? "copied" : j->up_done ? "mounted" : "already there");
+          if (j->own_fd && j->fd >= 0)
+            {
+              close (j->fd);
+              j->fd = -1;
+            }
+        }
+    }
+  return 0;
+}
+
+static int
+add_job (struct transfer *t, const struct oci_image_descriptor *desc, int fd, struct oci_error *err)
+{
+  struct blob_job *j;
+
+  for (j = t->jobs; j; j = j->next)
+    if (oci_digest_equal (j->desc->digest, desc->digest))
+      return 0;
+  j = calloc (1, sizeof *j);
+  if (!j)
+    return oci_error_set (err, ENOMEM, "transfer");
+  j->t = t;
+  j->desc = desc;
+  j->fd = fd;
+  j->next = t->jobs;
+  t->jobs = j;
+  *t->queue_tail = j;
+  t->queue_tail = &j->next_queued;
+  return 0;
+}
+
+static void
+transfer_clear (struct transfer *t)
+{
+  while (t->jobs)
+    {
+      struct blob_job *j = t->jobs;
+      t->jobs = j->next;
+      job_free (j);
+    }
+  http_engine_free (t->engine);
+  progress_free (t->progress);
+}
+
+static int
+transfer_init (struct transfer *t, struct regctl_globals *g, struct image_ref *src, struct image_ref *dst,
+               const struct transfer_opts *o, struct oci_error *err)
+{
+  struct regctl_session *s;
+  int r;
+
+  memset (t, 0, sizeof *t);
+  t->g = g;
+  t->src = src;
+  t->dst = dst;
+  t->o = o;
+  t->mount_from = o->mount_from;
+  t->queue_tail = &t->queue;
+  if (!t->mount_from && src && src->kind == IMAGE_REGISTRY && dst->kind == IMAGE_REGISTRY
+      && same_registry (&src->repo, &dst->repo))
+    t->mount_from = &src->repo;
+  r = regctl_session (g, &s, err);
+  if (r == 0)
+    r = http_engine_new (s->http, &t->engine, err);
+  if (r < 0)
+    return r;
+  t->progress = progress_new (!g->no_progress);
+  return 0;
+}
+
+static int
+transfer_run (struct transfer *t, struct oci_error *err)
+{
+  int r = pump (t, err);
+  if (r == 0)
+    r = http_engine_run (t->engine, err);
+  if (r == 0)
+    for (struct blob_job *j = t->jobs; j; j = j->next)
+      if (!j->finished)
+        return oci_error_set (err, EIO, "blob %s: transfer stopped unfinished", j->desc->digest);
+  /* Every blob verified: now they become visible. */
+  for (struct blob_job *j = t->jobs; r == 0 && j; j = j->next)
+    if (j->writer)
+      {
+        r = oci_blob_writer_commit (j->writer, NULL, NULL, err);
+        if (r < 0)
+          return oci_error_wrap (err, "store blob %s in %s", j->desc->digest, t->dst->spec);
+      }
+  return r;
+}
+
+int
+transfer_blobs (struct regctl_globals *g, struct image_ref *src, struct image_ref *dst,
+                const struct oci_image_descriptor *blobs, size_t n, const struct transfer_opts *o,
+                struct oci_error *err)
+{
+  struct transfer t;
+  int r;
+
+  r = transfer_init (&t, g, src, dst, o, err);
+  for (size_t i = 0; r == 0 && i < n; i++)
+    r = add_job (&t, &blobs[i], -1, err);
+  if (r == 0)
+    r = transfer_run (&t, err);
+  transfer_clear (&t);
+  return r;
+}
+
+int
+transfer_upload_fd (struct regctl_globals *g, struct registry_repo *dst, int fd, int64_t size, const char *digest,
+                    const struct transfer_opts *o, struct oci_error *err)
+{
+  cleanup_image_descriptor struct oci_image_descriptor *desc = NULL;
+  struct image_ref dref = { .kind = IMAGE_REGISTRY, .spec = "destination" };
+  struct transfer t;
+  int r;
+
+  r = oci_image_descriptor_new ("application/octet-stream", digest, size, &desc, err);
+  if (r < 0)
+    return r;
+  dref.repo = *dst;
+  r = transfer_init (&t, g, NULL, &dref, o, err);
+  if (r == 0)
+    r = add_job (&t, desc, fd, err);
+  if (r == 0)
+    r = transfer_run (&t, err);
+  transfer_clear (&t);
+  return r;
+}
