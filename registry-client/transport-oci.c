@@ -381,7 +381,8 @@ write_blob_dir (struct archive *a, int blobs, const char *alg, char *buf, size_t
       names = nn;
       n++;
     }
-  qsort (names, n, sizeof *names, compare_names);
+  if (n)
+    qsort (names, n, sizeof *names, compare_names);
   for (size_t i = 0; i < n; i++)
     {
       snprintf (path, sizeof path, "blobs/%s/%s", alg, names[i]);

@@ -84,7 +84,8 @@ tong_cmd_list (const struct tong_globals *g, int argc, char **argv, struct oci_e
         goto oom;
       n++;
     }
-  qsort (ids, n, sizeof *ids, cmp_names);
+  if (n)
+    qsort (ids, n, sizeof *ids, cmp_names);
   if (json)
     {
       w = oci_jw_new (OCI_JSON_COMPACT);
