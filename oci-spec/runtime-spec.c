@@ -243,8 +243,10 @@ check_device_cgroup (const void *obj, const char *path, struct oci_error *err)
 
   if (d->type && (strlen (d->type) != 1 || !strchr ("acb", d->type[0])))
     return oci_error_set (err, 0, "%s.type: unknown device type \"%s\" (expected a, c or b)", path, d->type);
-  if (d->access && (d->access[0] == '\0' || !all_in (d->access, "rwm")))
-    return oci_error_set (err, 0, "%s.access: \"%s\" is not a combination of r, w and m", path, d->access);
+  /* runc ignores other letters ("rwa"): accept them, but one of r, w, m
+   * must be there. */
+  if (d->access && strcspn (d->access, "rwm") == strlen (d->access))
+    return oci_error_set (err, 0, "%s.access: \"%s\" has none of r, w and m", path, d->access);
   return 0;
 }
 

@@ -35,6 +35,9 @@ static const struct tong_dev_rule default_rules[] = {
   { 'c', 10, 200, TONG_DEV_RWM, true },   /* /dev/net/tun */
 };
 
+/* Letters other than r, w and m are ignored, as runc ignores them
+ * (configs written for runc carry such typos: "rwa"); one of the three
+ * must be there. */
 static int
 parse_access (const char *s, unsigned *ret)
 {
@@ -52,8 +55,11 @@ parse_access (const char *s, unsigned *ret)
         a |= TONG_DEV_MKNOD;
         break;
       default:
-        return -EINVAL;
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+          return -EINVAL;
       }
+  if (a == 0)
+    return -EINVAL;
   *ret = a;
   return 0;
 }

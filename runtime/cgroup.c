@@ -426,9 +426,12 @@ make_dirs (struct tong_cg_hier *h, enum tong_cg_mode mode, struct oci_error *err
         }
       else if (errno != EEXIST)
         return oci_error_set (err, errno, "mkdir %s", path);
-      else if (leaf && (h->ctrls & TONG_CG_CPUSET))
+      else if (h->ctrls & TONG_CG_CPUSET)
         {
-          /* An existing leaf with an empty cpuset could not be joined. */
+          /* An existing level with an empty cpuset (a pod cgroup someone
+           * made for the cpu controller only, say) leaves every cgroup
+           * below it unjoinable: fill it from its parent, as runc does.
+           * Only empty files are written. */
           int r = tong_cg_v1_cpuset_copy_parent (path, err);
           if (r < 0)
             return r;
@@ -541,10 +544,12 @@ tong_cgroup_setup (const char *cgroups_path, const char *id, const struct oci_sp
       if (r < 0)
         goto fail;
     }
-  if (res && res->unified && res->unified->len && mode == TONG_CG_LEGACY)
+  /* runc refuses `unified` unless the host is pure cgroup v2: on a hybrid
+   * host the controllers it names live in v1 hierarchies. */
+  if (res && res->unified && res->unified->len && mode != TONG_CG_UNIFIED)
     {
-      r = oci_error_set_code (err, ENOTSUP, "linux.resources.unified: needs cgroup v2, and this host has only "
-                                            "cgroup v1 hierarchies");
+      r = oci_error_set_code (err, EINVAL, "invalid configuration: linux.resources.unified needs a pure cgroup v2 "
+                                           "host, and this one has cgroup v1 hierarchies");
       goto fail;
     }
   for (size_t i = 0; i < cg->n;)
@@ -640,6 +645,15 @@ tong_cgroup_enter (const struct tong_cgroup *cg, pid_t pid, struct oci_error *er
       close (fd);
     }
   return 0;
+}
+
+bool
+tong_cgroup_preexisting (const struct tong_cgroup *cg)
+{
+  for (size_t i = 0; i < cg->n; i++)
+    if (!cg->h[i].created)
+      return true;
+  return false;
 }
 
 int

@@ -73,10 +73,17 @@ int tong_cgroup_setup (const char *cgroups_path, const char *id, const struct oc
  * after clone3 (CLONE_INTO_CGROUP) on a hybrid host, for the v1
  * hierarchies; calling it again is harmless. */
 int tong_cgroup_enter (const struct tong_cgroup *cg, pid_t pid, struct oci_error *err);
+/* cgroup-sub.c: exec --cgroup ARG…: joins sub-cgroups ("PATH" or
+ * "CTRL[,CTRL]:PATH") of the container's cgroup instead. */
+int tong_cgroup_enter_sub (const struct tong_cgroup *cg, pid_t pid, char *const *args, size_t nargs,
+                           struct oci_error *err);
 
 /* O_PATH|O_DIRECTORY fd of the v2 cgroup, for clone3's CLONE_INTO_CGROUP;
  * -1 when there is no v2 cgroup.  Owned by cg (closed by tong_cgroup_free). */
 int tong_cgroup_v2_dirfd (const struct tong_cgroup *cg);
+/* Some directory of the container's cgroup was there before its setup
+ * (shared with another container, or made by hand). */
+bool tong_cgroup_preexisting (const struct tong_cgroup *cg);
 
 /* What to keep in the container's state to find the cgroup again with
  * tong_cgroup_load.  Treat it as opaque: it is the cgroup path ("/a/b")

@@ -30,7 +30,7 @@ tong_parse_create_flags (int argc, char **argv, struct tong_create_opts *o, bool
   int c;
 
   o->bundle = ".";
-  while ((c = getopt_long (argc, argv, "+b:d", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "b:d", opts, NULL)) != -1)
     switch (c)
       {
       case 'b':

@@ -15,7 +15,7 @@ tong_cmd_delete (const struct tong_globals *g, int argc, char **argv, struct oci
   enum tong_status st;
   int opt, r;
 
-  while ((opt = getopt_long (argc, argv, "+f", opts, NULL)) != -1)
+  while ((opt = getopt_long (argc, argv, "f", opts, NULL)) != -1)
     if (opt == 'f')
       force = true;
     else

@@ -79,7 +79,7 @@ tong_cmd_events (const struct tong_globals *g, int argc, char **argv, struct oci
   uint64_t ooms = 0, now_ooms = 0;
   int opt, r;
 
-  while ((opt = getopt_long (argc, argv, "+", opts, NULL)) != -1)
+  while ((opt = getopt_long (argc, argv, "", opts, NULL)) != -1)
     if (opt == 's')
       stats_once = true;
     else if (opt == 'i')

@@ -299,6 +299,8 @@ tong_cmd_exec (const struct tong_globals *g, int argc, char **argv, struct oci_e
           }
         break;
       case OPT_CGROUP:
+        if (push (&o.sub_cgroups, &o.n_sub_cgroups, optarg) < 0)
+          goto oom;
         break;
       case OPT_IGNORE_PAUSED:
         f.ignore_paused = true;
@@ -368,6 +370,7 @@ tong_cmd_exec (const struct tong_globals *g, int argc, char **argv, struct oci_e
 oom:
   r = oci_error_set (err, ENOMEM, "exec");
 out:
+  free (o.sub_cgroups);
   free (f.env);
   free (f.caps);
   free (f.gids);

@@ -19,7 +19,7 @@ tong_cmd_kill (const struct tong_globals *g, int argc, char **argv, struct oci_e
   enum tong_status st;
   int c_, sig = SIGTERM, r;
 
-  while ((c_ = getopt_long (argc, argv, "+a", opts, NULL)) != -1)
+  while ((c_ = getopt_long (argc, argv, "a", opts, NULL)) != -1)
     if (c_ == 'a')
       all = true;
     else
@@ -36,10 +36,12 @@ tong_cmd_kill (const struct tong_globals *g, int argc, char **argv, struct oci_e
   if (r < 0)
     return r;
   st = tong_container_status (c);
-  if (st == TONG_STOPPED)
-    return oci_error_set (err, ESRCH, "container \"%s\" is not running", c->id);
+  /* As runc: --all signals whatever is left in the container's cgroup,
+   * which is no error once the init is gone. */
   if (all)
     return tong_signal_all (c, sig, err);
+  if (st == TONG_STOPPED)
+    return oci_error_set (err, ESRCH, "container \"%s\" is not running", c->id);
   if (kill ((pid_t) c->pid, sig) < 0)
     return oci_error_set (err, errno, "kill container \"%s\" (pid %lld)", c->id, (long long) c->pid);
   return 0;

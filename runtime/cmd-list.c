@@ -11,12 +11,15 @@
 #include "oci/cleanup.h"
 #include "oci/json.h"
 
-/* runc shows the user owning the state directory. */
+/* runc shows the user owning the state directory.  tong is linked
+ * statically, where NSS lookups would need the host's shared libraries:
+ * read /etc/passwd itself. */
 static void
 owner_name (const struct tong_container *c, char *buf, size_t len)
 {
+  cleanup_fclose FILE *f = NULL;
   struct passwd pw, *res = NULL;
-  char tmp[1024];
+  char tmp[4096];
   struct stat st;
 
   if (stat (c->dir, &st) < 0)
@@ -24,10 +27,14 @@ owner_name (const struct tong_container *c, char *buf, size_t len)
       snprintf (buf, len, "%s", "");
       return;
     }
-  if (getpwuid_r (st.st_uid, &pw, tmp, sizeof tmp, &res) == 0 && res)
-    snprintf (buf, len, "%s", pw.pw_name);
-  else
-    snprintf (buf, len, "#%u", (unsigned) st.st_uid);
+  f = fopen ("/etc/passwd", "re");
+  while (f && fgetpwent_r (f, &pw, tmp, sizeof tmp, &res) == 0 && res)
+    if (pw.pw_uid == st.st_uid)
+      {
+        snprintf (buf, len, "%s", pw.pw_name);
+        return;
+      }
+  snprintf (buf, len, "#%u", (unsigned) st.st_uid);
 }
 
 static int
@@ -52,7 +59,7 @@ tong_cmd_list (const struct tong_globals *g, int argc, char **argv, struct oci_e
   size_t n = 0, i;
   int opt, r = 0;
 
-  while ((opt = getopt_long (argc, argv, "+f:q", opts, NULL)) != -1)
+  while ((opt = getopt_long (argc, argv, "f:q", opts, NULL)) != -1)
     switch (opt)
       {
       case 'f':

@@ -192,7 +192,7 @@ tong_cmd_spec (const struct tong_globals *g, int argc, char **argv, struct oci_e
   size_t len;
   int c, r;
 
-  while ((c = getopt_long (argc, argv, "+b:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "b:h", opts, NULL)) != -1)
     switch (c)
       {
       case 'b':

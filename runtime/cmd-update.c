@@ -177,7 +177,7 @@ tong_cmd_update (const struct tong_globals *g, int argc, char **argv, struct oci
   size_t n = 0, len = 0;
   int opt, r;
 
-  while ((opt = getopt_long (argc, argv, "+r:", opts, NULL)) != -1)
+  while ((opt = getopt_long (argc, argv, "r:", opts, NULL)) != -1)
     {
       const char *section = NULL, *key = NULL;
       bool bytes = false, is_string = false;

@@ -56,6 +56,7 @@ struct tong_init_args {
   bool new_cgroup;
   bool join_pid;
   const void *plan;       /* struct tong_ns_plan */
+  const int *source_fds;  /* bind mount sources opened by the parent, or NULL */
 };
 _Noreturn void tong_init_main (struct tong_init_args *a);
 

@@ -58,14 +58,22 @@ remove_dir (const char *dir, struct oci_error *err)
 int
 tong_destroy_container (const struct tong_globals *g, struct tong_container *c, struct oci_error *err)
 {
+  cleanup_cgroup struct tong_cgroup *cg = NULL;
   struct oci_spec *spec = NULL;
   int r;
 
+  if (c->cgroup_path && *c->cgroup_path && tong_cgroup_load (c->cgroup_path, &cg, err) < 0)
+    return -1;
   if (tong_container_init_alive (c))
     {
+      bool frozen = false;
       r = c->own_pid_ns ? (kill ((pid_t) c->pid, SIGKILL) < 0 ? -1 : 0) : tong_signal_all (c, SIGKILL, err);
       if (r < 0 && errno != ESRCH && !oci_error_is_set (err))
         return oci_error_set (err, errno, "kill container \"%s\"", c->id);
+      /* A frozen (paused) process takes its SIGKILL only once thawed. */
+      if (cg && tong_cgroup_paused (cg, &frozen, err) == 0 && frozen && tong_cgroup_freeze (cg, false, err) < 0)
+        return -1;
+      oci_error_clear (err);
       wait_gone (c);
     }
   if (c->bundle && tong_load_saved_config (c, &spec, err) == 0)
@@ -82,19 +90,13 @@ tong_destroy_container (const struct tong_globals *g, struct tong_container *c, 
       oci_spec_free (spec);
     }
   oci_error_clear (err);
-  if (c->cgroup_path && *c->cgroup_path)
+  if (cg)
     {
-      cleanup_cgroup struct tong_cgroup *cg = NULL;
-      r = tong_cgroup_load (c->cgroup_path, &cg, err);
-      if (r == 0)
-        {
-          /* Whatever the init left behind in its cgroup goes too. */
-          tong_cgroup_kill_all (cg, SIGKILL, err);
-          oci_error_clear (err);
-          r = tong_cgroup_destroy (cg, err);
-        }
-      if (r < 0)
-        return r;
+      /* Whatever the init left behind in its cgroup goes too. */
+      tong_cgroup_kill_all (cg, SIGKILL, err);
+      oci_error_clear (err);
+      if (tong_cgroup_destroy (cg, err) < 0)
+        return -1;
     }
   return remove_dir (c->dir, err);
 }

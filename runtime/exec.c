@@ -104,7 +104,7 @@ close_namespaces (int fds[N_NS])
 
 /* In the child: everything up to execve; returns only on failure. */
 static int
-child_main (int sync_fd, int fds[N_NS], int console_fd, const struct oci_spec *config,
+child_main (const struct tong_globals *g, int sync_fd, int fds[N_NS], int console_fd, const struct oci_spec *config,
             const struct oci_spec_process *proc, const struct tong_exec_opts *o, struct oci_error *err)
 {
   struct tong_process p;
@@ -128,6 +128,7 @@ child_main (int sync_fd, int fds[N_NS], int console_fd, const struct oci_spec *c
   r = tong_fork_reporting_pid (sync_fd, err);
   if (r < 0)
     return r;
+  tong_log_debug (g, "child process in init(): pid %d joined the namespaces of the container", (int) getpid ());
   if (config->linux_ && config->linux_->seccomp)
     {
       r = tong_process_connect_listener (&p, config->linux_->seccomp, "{}", err);
@@ -140,11 +141,14 @@ child_main (int sync_fd, int fds[N_NS], int console_fd, const struct oci_spec *c
     return oci_error_set (err, errno, "chdir / in the container");
   if (console_fd >= 0)
     {
-      r = tong_terminal_setup (console_fd, proc->console_size, false, err);
+      r = tong_terminal_setup (console_fd, proc->console_size, proc->user ? proc->user->uid : 0, false, err);
       if (r < 0)
         return r;
       close (console_fd);
     }
+  /* As runc: a session of its own, terminal or not (see init.c). */
+  else if (setsid () < 0)
+    return oci_error_set (err, errno, "setsid");
   r = tong_process_prepare (proc, config->linux_, o->preserve_fds, &p, err);
   if (r < 0)
     return r;
@@ -152,6 +156,7 @@ child_main (int sync_fd, int fds[N_NS], int console_fd, const struct oci_spec *c
   if (r < 0)
     return r;
   close (sync_fd);
+  tong_log_debug (g, "setns_init: about to exec %s", proc->args_len ? proc->args[0] : "");
   return tong_process_exec (&p, err);
 }
 
@@ -166,7 +171,6 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
   pid_t child, pid;
   int r;
 
-  (void) g;
   r = open_namespaces (c, config, fds, err);
   if (r < 0)
     goto out;
@@ -174,7 +178,10 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
     {
       r = tong_console_socket_connect (o->console_socket, &console_fd, err);
       if (r < 0)
-        goto out;
+        {
+          oci_error_wrap (err, "--console-socket");
+          goto out;
+        }
     }
   else if (o->proxy_tty)
     {
@@ -201,7 +208,9 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
       struct oci_error child_err = { 0 };
       close (sv[0]);
       prctl (PR_SET_PDEATHSIG, SIGKILL);
-      child_main (sv[1], fds, console_fd, config, proc, o, &child_err);
+      tong_log_debug (g, "nsexec container setup: joining the namespaces of container %s (init pid %lld)", c->id,
+                      (long long) c->pid);
+      child_main (g, sv[1], fds, console_fd, config, proc, o, &child_err);
       /* Before READY the parent hears it; after, only stderr can. */
       tong_sync_send_error (sv[1], &child_err);
       fprintf (stderr, "tong: %s\n", child_err.msg);
@@ -214,7 +223,8 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
       cleanup_cgroup struct tong_cgroup *cg = NULL;
       r = tong_cgroup_load (c->cgroup_path, &cg, err);
       if (r == 0)
-        r = tong_cgroup_enter (cg, child, err);
+        r = o->n_sub_cgroups ? tong_cgroup_enter_sub (cg, child, o->sub_cgroups, o->n_sub_cgroups, err)
+                             : tong_cgroup_enter (cg, child, err);
       if (r < 0)
         {
           kill (child, SIGKILL);

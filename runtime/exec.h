@@ -16,6 +16,8 @@ struct tong_exec_opts {
    * proxy the terminal. */
   bool proxy_tty;
   int preserve_fds;
+  char **sub_cgroups;  /* --cgroup arguments */
+  size_t n_sub_cgroups;
 };
 
 /* Joins every namespace of c's init and runs proc there.  Returns the

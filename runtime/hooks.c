@@ -1,5 +1,6 @@
 #include "hooks.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -112,11 +113,18 @@ run_one (const struct oci_spec_hook *h, const char *kind, size_t idx, const char
       return oci_error_set (err, errno, "%s hook #%zu: wait", kind, idx);
   if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
     return 0;
+  /* runc's wording ("error running hook", "signal: bad system call"):
+   * callers match on it. */
   if (WIFEXITED (status))
-    return oci_error_set (err, 0, "%s hook #%zu (%s) failed: exit status %d%s%s", kind, idx, h->path,
+    return oci_error_set (err, 0, "error running %s hook #%zu (%s): exit status %d%s%s", kind, idx, h->path,
                           WEXITSTATUS (status), out_len ? ", output: " : "", output);
-  return oci_error_set (err, 0, "%s hook #%zu (%s) killed by signal %d%s%s", kind, idx, h->path, WTERMSIG (status),
-                        out_len ? ", output: " : "", output);
+  {
+    char sig[64];
+    snprintf (sig, sizeof sig, "%s", strsignal (WTERMSIG (status)));
+    sig[0] = (char) tolower ((unsigned char) sig[0]);
+    return oci_error_set (err, 0, "error running %s hook #%zu (%s): signal: %s%s%s", kind, idx, h->path, sig,
+                          out_len ? ", output: " : "", output);
+  }
 }
 
 int

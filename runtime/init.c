@@ -94,7 +94,7 @@ setup (struct tong_init_args *a, struct tong_process *proc, struct oci_error *er
   const struct oci_spec *spec = a->spec;
   struct tong_rootfs rfs = {
     .spec = spec, .rootfs = a->rootfs, .bundle = a->bundle, .userns = a->new_user, .cgroupns = a->new_cgroup,
-    .rootfd = -1,
+    .rootfd = -1, .source_fds = a->source_fds,
   };
   int r;
 
@@ -149,6 +149,9 @@ setup (struct tong_init_args *a, struct tong_process *proc, struct oci_error *er
     {
       cleanup_free char *state = NULL;
       r = tong_hook_state (a->opts->id, "creating", getpid (), a->bundle, spec->annotations, &state, err);
+      /* In the rootfs, as runc runs them: hooks use paths relative to it. */
+      if (r == 0 && chdir (a->rootfs) < 0)
+        r = oci_error_set (err, errno, "chdir %s for the createContainer hooks", a->rootfs);
       if (r == 0)
         r = tong_hooks_run (spec->hooks->create_container, spec->hooks->create_container_len, "createContainer",
                           state, err);
@@ -166,7 +169,13 @@ setup (struct tong_init_args *a, struct tong_process *proc, struct oci_error *er
     }
   r = tong_rootfs_pivot (&rfs, a->opts->no_pivot, err);
   if (r == 0 && a->console_fd >= 0)
-    r = tong_terminal_setup (a->console_fd, spec->process->console_size, true, err);
+    r = tong_terminal_setup (a->console_fd, spec->process->console_size,
+                             spec->process->user ? spec->process->user->uid : 0, true, err);
+  /* As runc: without a terminal too, the container leads a session of its
+   * own; in the caller's process group (containerd's shim's) a `kill 0` in
+   * the container would reach the caller. */
+  if (r == 0 && a->console_fd < 0 && setsid () < 0)
+    r = oci_error_set (err, errno, "setsid");
   if (r == 0)
     r = tong_rootfs_finalize (spec, err);
   if (r == 0)
@@ -183,7 +192,7 @@ out:
  * tells `start` with one byte.  The fd stays open (close-on-exec): its
  * closing at execve is what `start` waits for before poststart hooks. */
 static int
-wait_for_start (struct tong_init_args *a, struct oci_error *err)
+wait_for_start (struct tong_init_args *a, struct tong_process *proc, struct oci_error *err)
 {
   int fd, r;
 
@@ -200,6 +209,11 @@ wait_for_start (struct tong_init_args *a, struct oci_error *err)
     {
       cleanup_free char *state = NULL;
       r = tong_hook_state (a->opts->id, "created", getpid (), a->bundle, a->spec->annotations, &state, err);
+      /* As in runc, startContainer hooks run as the process will: its
+       * user, capabilities and seccomp filter (whose notify fd reaches the
+       * agent now), with no fd of ours. */
+      if (r == 0)
+        r = tong_process_enter (proc, err);
       if (r == 0)
         r = tong_hooks_run (a->spec->hooks->start_container, a->spec->hooks->start_container_len, "startContainer",
                             state, err);
@@ -226,6 +240,8 @@ tong_init_main (struct tong_init_args *a)
 
   memset (&proc, 0, sizeof proc);
   proc.listener_fd = -1;
+  tong_log_debug (a->g, "child process in init(): pid %d sets up container %s in rootfs %s", (int) getpid (),
+                  a->opts->id, a->rootfs);
   if (setup (a, &proc, &err) < 0)
     {
       tong_sync_send_error (a->sync_fd, &err);
@@ -233,12 +249,14 @@ tong_init_main (struct tong_init_args *a)
     }
   /* From here the parent may exit at any time: that must not kill us. */
   prctl (PR_SET_PDEATHSIG, 0);
+  tong_log_debug (a->g, "init: closing the pipe to signal completion; waiting for start on %s/%s", a->state_dir,
+                  TONG_EXEC_FIFO);
   if (tong_sync_send (a->sync_fd, TONG_SYNC_READY, 0, &err) < 0)
     _exit (1);
   close (a->sync_fd);
   if (a->console_fd >= 0)
     close (a->console_fd);
-  if (wait_for_start (a, &err) < 0)
+  if (wait_for_start (a, &proc, &err) < 0)
     goto failed;
   tong_process_exec (&proc, &err);
 failed:

@@ -21,6 +21,7 @@
 #include "hooks.h"
 #include "namespaces.h"
 #include "oci/cleanup.h"
+#include "rootfs.h"
 #include "oci/json.h"
 #include "paths.h"
 #include "supported.h"
@@ -162,6 +163,7 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
   cleanup_close int fifo_fd = -1, console_fd = -1; /* fifo_fd: the state dir */
   struct tong_ns_plan plan;
   struct tong_init_args args = { 0 };
+  int *source_fds = NULL;
   cleanup_cgroup struct tong_cgroup *cg = NULL;
   char created[64];
   int sv[2] = { -1, -1 };
@@ -249,6 +251,22 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
   r = tong_cgroup_setup (spec->linux_->cgroups_path, c->id, spec->linux_->resources, g->systemd_cgroup, &cg, err);
   if (r < 0)
     goto fail;
+  if (tong_cgroup_preexisting (cg))
+    {
+      /* As runc: a frozen cgroup would freeze the init on its first step
+       * (create would hang), a populated one is shared: allowed, said. */
+      cleanup_free pid_t *pids = NULL;
+      bool frozen = false;
+      size_t npids = 0;
+      r = tong_cgroup_paused (cg, &frozen, err);
+      if (r == 0 && frozen)
+        r = oci_error_set_code (err, EBUSY, "container's cgroup unexpectedly frozen: %s", tong_cgroup_path (cg));
+      if (r < 0)
+        goto fail;
+      if (tong_cgroup_pids (cg, &pids, &npids, err) == 0 && npids > 0)
+        tong_log_warn (g, "container's cgroup is not empty: %zu process(es) found", npids);
+      oci_error_clear (err);
+    }
   /* On disk before any process exists: a create killed from here on
    * leaves a state that `delete --force` can clean, cgroup included. */
   c->cgroup_path = strdup (tong_cgroup_path (cg));
@@ -265,7 +283,10 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
     {
       r = tong_console_socket_connect (o->console_socket, &console_fd, err);
       if (r < 0)
-        goto fail;
+        {
+          oci_error_wrap (err, "--console-socket");
+          goto fail;
+        }
     }
   else if (o->have_console_fd && spec->process->terminal)
     {
@@ -295,6 +316,13 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
   args.new_cgroup = plan.new_cgroup;
   args.join_pid = plan.join_pid;
   args.plan = &plan;
+  if (plan.new_user)
+    {
+      r = tong_rootfs_open_bind_sources (spec, c->bundle, &source_fds, err);
+      if (r < 0)
+        goto fail;
+      args.source_fds = source_fds;
+    }
 
   if (plan.new_time)
     {
@@ -306,6 +334,8 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
    * this stack, already inside the new namespaces. */
   /* Not CLONE_NEWCGROUP here: a cgroup namespace is rooted where its
    * creator is, so the child unshares it after joining its cgroup. */
+  tong_log_debug (g, "nsexec container setup: cloning the init of %s (clone flags %#lx)", o->id,
+                  (unsigned long) plan.clone_flags);
   child = (pid_t) syscall (SYS_clone, (unsigned long) (plan.clone_flags & ~CLONE_NEWCGROUP) | SIGCHLD, NULL, NULL,
                            NULL, 0);
   if (child < 0)
@@ -377,11 +407,13 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
         goto fail;
     }
   close (sv[0]);
+  tong_rootfs_close_sources (source_fds, spec->mounts_len);
   oci_spec_free (spec);
   *ret = oci_steal (c);
   return 0;
 
 fail:
+  tong_rootfs_close_sources (source_fds, spec->mounts_len);
   if (sv[0] >= 0)
     close (sv[0]);
   if (sv[1] >= 0)

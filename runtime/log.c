@@ -23,14 +23,14 @@ now_rfc3339 (char *buf, size_t len)
 
   clock_gettime (CLOCK_REALTIME, &ts);
   gmtime_r (&ts.tv_sec, &tm);
-  strftime (buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  snprintf (buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+            tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 static void
 write_line (const struct tong_globals *g, const char *level, const char *msg)
 {
   char stamp[64];
-  cleanup_close int fd = -1;
   cleanup_free char *line = NULL;
   size_t len = 0;
 
@@ -60,28 +60,37 @@ write_line (const struct tong_globals *g, const char *level, const char *msg)
       if (!f)
         return;
       fprintf (f, "time=\"%s\" level=%s msg=\"", stamp, level);
+      /* Quoted as logrus does, so that one message stays one line. */
       for (p = msg; *p; p++)
         {
-          if (*p == '"' || *p == '\\')
-            fputc ('\\', f);
-          fputc (*p, f);
+          if (*p == '\n')
+            fputs ("\\n", f);
+          else if (*p == '\t')
+            fputs ("\\t", f);
+          else
+            {
+              if (*p == '"' || *p == '\\')
+                fputc ('\\', f);
+              fputc (*p, f);
+            }
         }
       fputs ("\"\n", f);
       fclose (f);
     }
-  if (g->log_path)
+  /* One write(2) a line: the container init logs to the same file
+   * (O_APPEND) while the parent does. */
+  if (g->log_fd >= 0)
     {
-      fd = open (g->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-      if (fd >= 0 && write (fd, line, len) < 0)
+      if (write (g->log_fd, line, len) < 0)
         {
           /* Nowhere left to report it. */
         }
     }
   /* As runc: the formatted line goes to the log (stderr by default); an
    * error is also said plainly on stderr when the log is a file. */
-  if (!g->log_path)
+  if (g->log_fd < 0)
     {
-      if (fwrite (line, 1, len, stderr) != len)
+      if (write (STDERR_FILENO, line, len) < 0)
         return;
     }
   else if (strcmp (level, "error") == 0)
@@ -92,6 +101,20 @@ void
 tong_log_error (const struct tong_globals *g, const char *msg)
 {
   write_line (g, "error", msg);
+}
+
+void
+tong_log_warn (const struct tong_globals *g, const char *fmt, ...)
+{
+  cleanup_free char *msg = NULL;
+  va_list ap;
+
+  va_start (ap, fmt);
+  if (vasprintf (&msg, fmt, ap) < 0)
+    msg = NULL;
+  va_end (ap);
+  if (msg)
+    write_line (g, "warning", msg);
 }
 
 void

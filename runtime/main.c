@@ -1,4 +1,6 @@
 /* `tong`: global options, then one subcommand from the table. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,44 +13,33 @@
 struct command {
   const char *name;
   tong_command_fn fn;
-  const char *summary;
   bool enters_container; /* runs code inside the container: needs the sealed copy */
 };
 
 static const struct command commands[] = {
-  { "create", tong_cmd_create, "create a container", true },
-  { "start", tong_cmd_start, "start the user process of a created container", false },
-  { "run", tong_cmd_run, "create and start a container", true },
-  { "exec", tong_cmd_exec, "run a new process in a running container", true },
-  { "ps", tong_cmd_ps, "list the processes of a container", false },
-  { "state", tong_cmd_state, "print the state of a container", false },
-  { "list", tong_cmd_list, "list containers", false },
-  { "kill", tong_cmd_kill, "send a signal to a container's init process", false },
-  { "delete", tong_cmd_delete, "delete a container", false },
-  { "pause", tong_cmd_pause, "freeze every process of a container", false },
-  { "resume", tong_cmd_resume, "thaw a paused container", false },
-  { "update", tong_cmd_update, "change the resources of a running container", false },
-  { "events", tong_cmd_events, "print a container's resource usage and OOM events", false },
-  { "spec", tong_cmd_spec, "write a default config.json", false },
-  { "features", tong_cmd_features, "print the features this runtime supports", false },
+  { "create", tong_cmd_create, true },       { "start", tong_cmd_start, false },
+  { "run", tong_cmd_run, true },             { "exec", tong_cmd_exec, true },
+  { "ps", tong_cmd_ps, false },              { "state", tong_cmd_state, false },
+  { "list", tong_cmd_list, false },          { "kill", tong_cmd_kill, false },
+  { "delete", tong_cmd_delete, false },      { "pause", tong_cmd_pause, false },
+  { "resume", tong_cmd_resume, false },      { "update", tong_cmd_update, false },
+  { "events", tong_cmd_events, false },      { "spec", tong_cmd_spec, false },
+  { "features", tong_cmd_features, false },  { "checkpoint", tong_cmd_checkpoint, false },
+  { "restore", tong_cmd_restore, false },
 };
 
-static void
-usage (FILE *f)
+/* `CMD -h` or `CMD --help` among the options before the first argument. */
+static bool
+asks_help (int argc, char **argv)
 {
-  size_t i;
-
-  fprintf (f, "usage: tong [global options] COMMAND [options] [arguments]\n\n"
-              "global options:\n"
-              "  --root DIR          state directory (default " TONG_DEFAULT_ROOT ")\n"
-              "  --log FILE          write errors and debug output to FILE\n"
-              "  --log-format FMT    text (default) or json\n"
-              "  --debug             debug output\n"
-              "  --systemd-cgroup    let systemd manage cgroups\n"
-              "  --rootless BOOL     true, false or auto\n"
-              "  -v, --version       print the version\n\ncommands:\n");
-  for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    fprintf (f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  for (int i = 1; i < argc && argv[i][0] == '-'; i++)
+    {
+      if (strcmp (argv[i], "--") == 0)
+        break;
+      if (strcmp (argv[i], "-h") == 0 || strcmp (argv[i], "--help") == 0)
+        return true;
+    }
+  return false;
 }
 
 enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };
@@ -107,10 +98,10 @@ parse_globals (int argc, char **argv, struct tong_globals *g, struct oci_error *
       case OPT_CRIU:
         break;
       case 'v':
-        tong_print_version ();
+        tong_print_version (tong_prog_name (argv[0]));
         exit (EXIT_SUCCESS);
       case 'h':
-        usage (stdout);
+        tong_help_main (stdout, tong_prog_name (argv[0]));
         exit (EXIT_SUCCESS);
       default:
         return oci_error_set (err, 0, "unknown global option \"%s\"", argv[optind - 1]);
@@ -121,8 +112,9 @@ parse_globals (int argc, char **argv, struct tong_globals *g, struct oci_error *
 int
 main (int argc, char **argv)
 {
-  struct tong_globals g = { .root = TONG_DEFAULT_ROOT, .rootless = -1, .argv0 = argv[0] };
+  struct tong_globals g = { .root = TONG_DEFAULT_ROOT, .rootless = -1, .argv0 = argv[0], .log_fd = -1 };
   struct oci_error err = { 0 };
+  const char *prog = tong_prog_name (argv[0]);
   const char *name;
   size_t i;
   int first, r;
@@ -141,22 +133,49 @@ main (int argc, char **argv)
       tong_log_error (&g, err.msg);
       return EXIT_FAILURE;
     }
+  /* Opened once, as runc does (the file exists after any command), and
+   * kept: the container init writes to it after pivot_root. */
+  if (g.log_path)
+    {
+      g.log_fd = open (g.log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+      if (g.log_fd < 0)
+        {
+          oci_error_set (&err, errno, "open the log file %s", g.log_path);
+          tong_log_error (&g, err.msg);
+          return EXIT_FAILURE;
+        }
+    }
   if (first >= argc)
     {
-      usage (stderr);
+      tong_help_main (stderr, prog);
       return EXIT_FAILURE;
     }
   name = argv[first];
+  if (strcmp (name, "help") == 0 || strcmp (name, "h") == 0)
+    {
+      if (first + 1 >= argc)
+        {
+          tong_help_main (stdout, prog);
+          return EXIT_SUCCESS;
+        }
+      name = argv[first + 1];
+      if (tong_help_command (stdout, prog, name) == 0)
+        return EXIT_SUCCESS;
+      fprintf (stderr, "No help topic for '%s'\n", name);
+      return EXIT_FAILURE;
+    }
+  if (asks_help (argc - first, argv + first))
+    {
+      if (tong_help_command (stdout, prog, name) == 0)
+        return EXIT_SUCCESS;
+      fprintf (stderr, "No help topic for '%s'\n", name);
+      return EXIT_FAILURE;
+    }
   for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp (commands[i].name, name) == 0)
       break;
   if (i == sizeof commands / sizeof commands[0])
     {
-      if (strcmp (name, "help") == 0)
-        {
-          usage (stdout);
-          return EXIT_SUCCESS;
-        }
       oci_error_set (&err, 0, "unknown command \"%s\"", name);
       tong_log_error (&g, err.msg);
       return EXIT_FAILURE;
@@ -166,6 +185,7 @@ main (int argc, char **argv)
       tong_log_error (&g, err.msg);
       return EXIT_FAILURE;
     }
+  tong_log_debug (&g, "tong %s: %s, root %s", TONG_VERSION, name, g.root);
   /* Subcommands parse their own options from a fresh getopt state. */
   optind = 0;
   r = commands[i].fn (&g, argc - first, argv + first, &err);

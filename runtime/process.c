@@ -213,7 +213,8 @@ tong_process_connect_listener (struct tong_process *p, const struct oci_spec_sec
     return r;
   r = tong_console_socket_connect (seccomp->listener_path, &p->listener_fd, err);
   if (r < 0)
-    return oci_error_wrap (err, "linux.seccomp.listenerPath");
+    return oci_error_wrap (err, "linux.seccomp.listenerPath: failed to connect with seccomp agent specified in the "
+                                "seccomp profile");
   return 0;
 }
 
@@ -267,11 +268,15 @@ change_user (struct tong_process *p, struct oci_error *err)
 }
 
 int
-tong_process_exec (struct tong_process *p, struct oci_error *err)
+tong_process_enter (struct tong_process *p, struct oci_error *err)
 {
   const struct oci_spec_process *s = p->spec;
   bool nnp = s->no_new_privileges_present && s->no_new_privileges;
   int r;
+
+  if (p->entered)
+    return 0;
+  p->entered = true;
 
   /* Nothing of ours may reach the container (CVE-2024-21626): every fd
    * above stdio and the preserved ones closes at execve.  Done before the
@@ -317,6 +322,16 @@ tong_process_exec (struct tong_process *p, struct oci_error *err)
     }
   /* The caller's umask must not leak in: runc's default is 0022. */
   umask (s->user && s->user->umask_present ? s->user->umask : 0022);
-  execve (p->exe, s->args, p->envp);
+  return 0;
+}
+
+int
+tong_process_exec (struct tong_process *p, struct oci_error *err)
+{
+  int r = tong_process_enter (p, err);
+
+  if (r < 0)
+    return r;
+  execve (p->exe, p->spec->args, p->envp);
   return oci_error_set (err, errno, "exec %s", p->exe);
 }

@@ -29,12 +29,17 @@ struct tong_process {
    * connected while the host's paths were reachable, and what to send. */
   int listener_fd;
   char *listener_state;
+  bool entered;         /* tong_process_enter done */
 };
 
 /* In the container, after pivot_root, still root. */
 int tong_process_prepare (const struct oci_spec_process *p, const struct oci_spec_linux *l, int preserve_fds,
                           struct tong_process *ret, struct oci_error *err);
-/* Drops privileges, loads seccomp and execs; returns only on failure. */
+/* Everything but the execve: fds, seccomp, capabilities, user, no_new_privs,
+ * CPU affinity, umask.  What runs after it (startContainer hooks, forked
+ * from here) runs as the container's process will. */
+int tong_process_enter (struct tong_process *p, struct oci_error *err);
+/* tong_process_enter unless done, then execve; returns only on failure. */
 int tong_process_exec (struct tong_process *p, struct oci_error *err);
 /* Before pivot_root or setns into the mount namespace: connects to the
  * seccomp agent when the profile notifies, and composes its message.

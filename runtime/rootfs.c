@@ -159,6 +159,19 @@ source_is_dir (const char *source)
   return S_ISDIR (st.st_mode);
 }
 
+/* A read-only /dev (not a bind) is mounted read-write and made read-only
+ * in tong_rootfs_finalize, once the devices, /dev/pts, /dev/shm… are in
+ * it (runc does the same). */
+static bool
+readonly_dev_later (const struct oci_spec_mount *m, const struct tong_mount_opts *o, bool bind)
+{
+  size_t n = m->destination ? strlen (m->destination) : 0;
+
+  while (n > 1 && m->destination[n - 1] == '/')
+    n--;
+  return !bind && (o->flags & MS_RDONLY) && n == 4 && strncmp (m->destination, "/dev", 4) == 0;
+}
+
 static int
 mount_one (struct tong_rootfs *r, const struct oci_spec_mount *m, size_t idx, struct oci_error *err)
 {
@@ -174,6 +187,8 @@ mount_one (struct tong_rootfs *r, const struct oci_spec_mount *m, size_t idx, st
   if (ret < 0)
     return oci_error_wrap (err, "mounts[%zu]", idx);
   bind = o.bind || (type && strcmp (type, "bind") == 0);
+  if (readonly_dev_later (m, &o, bind))
+    o.flags &= ~MS_RDONLY;
   if (o.tmpcopyup && !(type && strcmp (type, "tmpfs") == 0))
     {
       ret = oci_error_set (err, EINVAL, "mounts[%zu] %s: tmpcopyup applies to tmpfs mounts only", idx,
@@ -186,7 +201,18 @@ mount_one (struct tong_rootfs *r, const struct oci_spec_mount *m, size_t idx, st
                            m->destination);
       goto out;
     }
-  if (bind)
+  if (bind && r->source_fds && r->source_fds[idx] >= 0)
+    {
+      /* The parent's detached copy: the path itself may be closed to us. */
+      struct stat st;
+      if (fstat (r->source_fds[idx], &st) < 0)
+        {
+          ret = oci_error_set (err, errno, "mount %s: source %s", m->destination, m->source);
+          goto out;
+        }
+      is_dir = S_ISDIR (st.st_mode);
+    }
+  else if (bind)
     {
       const char *s = m->source ? m->source : "";
       if (s[0] != '/' && asprintf (&source, "%s/%s", r->bundle, s) < 0)
@@ -226,6 +252,8 @@ mount_one (struct tong_rootfs *r, const struct oci_spec_mount *m, size_t idx, st
       close (target);
       target = -1;
       ret = tong_open_in_root_nosymlinks (r->rootfd, m->destination, &target, err);
+      if (ret < 0 && err->errnum == ELOOP)
+        oci_error_wrap (err, "%s must be mounted on ordinary directory (CVE-2019-19921)", type);
     }
   if (ret < 0)
     {
@@ -253,7 +281,17 @@ mount_one (struct tong_rootfs *r, const struct oci_spec_mount *m, size_t idx, st
     }
   if (bind)
     {
-      if (mount (source, target_path, NULL, MS_BIND | (o.rbind ? MS_REC : 0), NULL) < 0)
+      if (r->source_fds && r->source_fds[idx] >= 0)
+        {
+          if (syscall (SYS_move_mount, r->source_fds[idx], "", target, "",
+                       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
+              < 0)
+            {
+              ret = oci_error_set (err, errno, "bind mount %s on %s", m->source, m->destination);
+              goto out;
+            }
+        }
+      else if (mount (source, target_path, NULL, MS_BIND | (o.rbind ? MS_REC : 0), NULL) < 0)
         {
           ret = oci_error_set (err, errno, "bind mount %s on %s", source, m->destination);
           goto out;
@@ -306,6 +344,61 @@ mount_one (struct tong_rootfs *r, const struct oci_spec_mount *m, size_t idx, st
 out:
   tong_mount_opts_release (&o);
   return ret;
+}
+
+int
+tong_rootfs_open_bind_sources (const struct oci_spec *spec, const char *bundle, int **ret, struct oci_error *err)
+{
+  int *fds = calloc (spec->mounts_len ? spec->mounts_len : 1, sizeof *fds);
+  size_t i;
+
+  if (!fds)
+    return oci_error_set (err, ENOMEM, "open the bind mount sources");
+  for (i = 0; i < spec->mounts_len; i++)
+    fds[i] = -1;
+  for (i = 0; i < spec->mounts_len; i++)
+    {
+      const struct oci_spec_mount *m = &spec->mounts[i];
+      struct tong_mount_opts o = { 0 };
+      cleanup_free char *path = NULL;
+      const char *s = m->source ? m->source : "";
+      bool bind, rec;
+
+      if (tong_mount_opts_parse (m->options, m->options_len, &o, err) < 0)
+        {
+          tong_rootfs_close_sources (fds, spec->mounts_len);
+          return oci_error_wrap (err, "mounts[%zu]", i);
+        }
+      bind = o.bind || (m->type && strcmp (m->type, "bind") == 0);
+      tong_mount_opts_release (&o);
+      if (!bind)
+        continue;
+      rec = o.rbind;
+      if (s[0] != '/' && asprintf (&path, "%s/%s", bundle, s) < 0)
+        {
+          tong_rootfs_close_sources (fds, spec->mounts_len);
+          return oci_error_set (err, ENOMEM, "open the bind mount sources");
+        }
+      /* A detached copy of the source's mount (open_tree): a plain fd
+       * would name a mount of this mount namespace, which the child's
+       * cannot bind from.  A source we cannot open is the child's to
+       * report, with the mount it belongs to. */
+      fds[i] = (int) syscall (SYS_open_tree, AT_FDCWD, path ? path : s,
+                              OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
+    }
+  *ret = fds;
+  return 0;
+}
+
+void
+tong_rootfs_close_sources (int *fds, size_t n)
+{
+  if (!fds)
+    return;
+  for (size_t i = 0; i < n; i++)
+    if (fds[i] >= 0)
+      close (fds[i]);
+  free (fds);
 }
 
 int
@@ -415,6 +508,32 @@ make_symlink (struct tong_rootfs *r, const char *target, const char *link, struc
   return 0;
 }
 
+/* As runc (setupPtmx): /dev/ptmx ends as the symlink to the container's
+ * devpts instance, also when linux.devices lists a ptmx node (containerd's
+ * --privileged passes every host device).  A node bind-mounted in a user
+ * namespace cannot be unlinked and stays. */
+static int
+make_ptmx_symlink (struct tong_rootfs *r, struct oci_error *err)
+{
+  cleanup_close int dev = -1;
+  char fdpath[64];
+  int d;
+
+  if (tong_open_in_root (r->rootfd, "/dev", true, TONG_TARGET_DIR, &dev, err) < 0)
+    return -1;
+  tong_fd_path (dev, fdpath, sizeof fdpath);
+  d = open (fdpath, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  if (d < 0)
+    return oci_error_set (err, errno, "open /dev in rootfs");
+  if (unlinkat (d, "ptmx", 0) < 0 && errno != ENOENT)
+    {
+      close (d);
+      return 0;
+    }
+  close (d);
+  return make_symlink (r, "pts/ptmx", "ptmx", err);
+}
+
 /* runc's rule: /dev is ours to fill unless the config binds a directory
  * there (then it belongs to whoever made it, and we touch nothing in it). */
 static bool
@@ -473,7 +592,75 @@ tong_rootfs_create_devices (struct tong_rootfs *r, struct oci_error *err)
       if (ret < 0)
         return oci_error_wrap (err, "linux.devices[%zu]", i);
     }
+  for (i = 0; l && i < l->devices_len; i++)
+    if (strcmp (l->devices[i].path, "/dev/ptmx") == 0)
+      return make_ptmx_symlink (r, err);
   return 0;
+}
+
+/* With chroot instead of pivot_root the host's mounts stay in the
+ * container's mount namespace, and a full procfs or sysfs there lets a
+ * process in a new user namespace mount an unmasked proc or sysfs of its
+ * own (the kernel allows it when one fully visible instance exists).
+ * Detach every such host mount outside the rootfs; cover it with an empty
+ * tmpfs where it cannot be detached. */
+static int
+hide_host_proc_sys (const char *rootfs, struct oci_error *err)
+{
+  cleanup_fclose FILE *f = fopen ("/proc/self/mountinfo", "re");
+  cleanup_free char *line = NULL;
+  char **found = NULL;
+  size_t cap = 0, n = 0, rlen = strlen (rootfs);
+  int r = 0;
+
+  if (!f)
+    return oci_error_set (err, errno, "open /proc/self/mountinfo");
+  while (getline (&line, &cap, f) > 0)
+    {
+      char *fields[5] = { 0 }, *save = NULL, *p, *sep = strstr (line, " - "), fstype[16] = "";
+      char **nf;
+      int k = 0;
+      if (!sep || sscanf (sep + 3, "%15s", fstype) != 1 || (strcmp (fstype, "proc") && strcmp (fstype, "sysfs")))
+        continue;
+      *sep = '\0';
+      for (p = strtok_r (line, " ", &save); p && k < 5; p = strtok_r (NULL, " ", &save))
+        fields[k++] = p;
+      /* fields[3]: the mount's root in its filesystem (not "/": a partial
+       * view, which the kernel does not count); fields[4]: mount point. */
+      if (k < 5 || strcmp (fields[3], "/") != 0
+          || (strncmp (fields[4], rootfs, rlen) == 0 && (fields[4][rlen] == '/' || fields[4][rlen] == '\0')))
+        continue;
+      nf = realloc (found, (n + 1) * sizeof *found);
+      if (!nf || !(nf[n] = strdup (fields[4])))
+        {
+          found = nf ? nf : found;
+          r = oci_error_set (err, ENOMEM, "--no-pivot: hide the host's proc and sysfs");
+          goto out;
+        }
+      found = nf;
+      n++;
+    }
+  /* Deepest (latest) first. */
+  while (n > 0 && r == 0)
+    {
+      const char *mp = found[n - 1];
+      if (mount (NULL, mp, NULL, MS_SLAVE | MS_REC, NULL) < 0)
+        {
+          if (errno != ENOENT)
+            r = oci_error_set (err, errno, "--no-pivot: make %s rslave", mp);
+        }
+      else if (umount2 (mp, MNT_DETACH) < 0)
+        {
+          if ((errno != EINVAL && errno != EPERM) || mount ("tmpfs", mp, "tmpfs", 0, NULL) < 0)
+            r = oci_error_set (err, errno, "--no-pivot: hide the host's %s", mp);
+        }
+      free (found[--n]);
+    }
+out:
+  while (n > 0)
+    free (found[--n]);
+  free (found);
+  return r;
 }
 
 int
@@ -483,6 +670,9 @@ tong_rootfs_pivot (struct tong_rootfs *r, bool no_pivot, struct oci_error *err)
 
   if (no_pivot)
     {
+      int ret = hide_host_proc_sys (r->rootfs, err);
+      if (ret < 0)
+        return ret;
       if (chdir (r->rootfs) < 0)
         return oci_error_set (err, errno, "chdir %s", r->rootfs);
       if (mount (r->rootfs, "/", NULL, MS_MOVE, NULL) < 0)
@@ -574,7 +764,11 @@ readonly_path (const char *path, struct oci_error *err)
   if (r < 0)
     return r;
   tong_fd_path (fd, fdpath, sizeof fdpath);
-  return bind_remount (fdpath, MS_RDONLY | MS_REC, path, err);
+  /* As runc: the read-only bind keeps the nosuid, nodev and noexec of the
+   * mount it comes from (/proc's for /proc/sys and the like). */
+  return bind_remount (fdpath,
+                       MS_RDONLY | MS_REC | (locked_flags (fdpath) & (MS_NOSUID | MS_NODEV | MS_NOEXEC)),
+                       path, err);
 }
 
 static int
@@ -625,6 +819,21 @@ tong_rootfs_finalize (const struct oci_spec *spec, struct oci_error *err)
       r = mask_path (l->masked_paths[i], err);
       if (r < 0)
         return oci_error_wrap (err, "linux.maskedPaths[%zu]", i);
+    }
+  for (i = 0; i < spec->mounts_len; i++)
+    {
+      const struct oci_spec_mount *m = &spec->mounts[i];
+      struct tong_mount_opts o = { 0 };
+      if (tong_mount_opts_parse (m->options, m->options_len, &o, err) < 0)
+        return oci_error_wrap (err, "mounts[%zu]", i);
+      r = 0;
+      if (readonly_dev_later (m, &o, o.bind || (m->type && strcmp (m->type, "bind") == 0)))
+        r = bind_remount ("/dev", o.flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME
+                                             | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME),
+                          "/dev read-only", err);
+      tong_mount_opts_release (&o);
+      if (r < 0)
+        return r;
     }
   if (spec->root && spec->root->readonly_present && spec->root->readonly)
     {

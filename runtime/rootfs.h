@@ -15,7 +15,17 @@ struct tong_rootfs {
   bool userns;          /* in a new user namespace: no mknod, bind devices */
   bool cgroupns;        /* in a new cgroup namespace */
   int rootfd;           /* O_PATH fd of the rootfs mount, after prepare */
+  const int *source_fds; /* per mount: O_PATH of a bind source opened by the
+                            parent before the user namespace, or -1; NULL */
 };
+
+/* In the parent, before clone into a new user namespace: every bind
+ * mount's source, opened while host root may still traverse directories
+ * the container's root (a mapped uid) cannot.  *ret has one fd or -1 a
+ * mount; free with tong_rootfs_close_sources. */
+int tong_rootfs_open_bind_sources (const struct oci_spec *spec, const char *bundle, int **ret,
+                                   struct oci_error *err);
+void tong_rootfs_close_sources (int *fds, size_t n);
 
 /* Before any mount: make the host's mounts unreachable from here (rslave
  * or the configured propagation) and turn the rootfs into a mount point. */

@@ -26,13 +26,13 @@ tong_console_socket_connect (const char *path, int *ret_fd, struct oci_error *er
   cleanup_close int fd = -1;
 
   if (strlen (path) >= sizeof addr.sun_path)
-    return oci_error_set (err, ENAMETOOLONG, "console socket %s", path);
+    return oci_error_set (err, ENAMETOOLONG, "socket %s", path);
   memcpy (addr.sun_path, path, strlen (path) + 1);
   fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
-    return oci_error_set (err, errno, "console socket");
+    return oci_error_set (err, errno, "socket");
   if (connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
-    return oci_error_set (err, errno, "connect to console socket %s", path);
+    return oci_error_set (err, errno, "connect to %s", path);
   *ret_fd = oci_steal_fd (&fd);
   return 0;
 }
@@ -60,7 +60,7 @@ tong_send_fd (int socket_fd, int fd, const char *name, struct oci_error *err)
 }
 
 int
-tong_terminal_setup (int socket_fd, const struct oci_spec_console_size *size, bool bind_console,
+tong_terminal_setup (int socket_fd, const struct oci_spec_console_size *size, uid_t owner, bool bind_console,
                      struct oci_error *err)
 {
   cleanup_close int master = -1, slave = -1, console = -1;
@@ -79,6 +79,10 @@ tong_terminal_setup (int socket_fd, const struct oci_spec_console_size *size, bo
   slave = ioctl (master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (slave < 0)
     return oci_error_set (err, errno, "open pty slave");
+  /* The process's user owns its terminal; the group stays devpts' gid=
+   * option (tty), as runc leaves it. */
+  if (owner != 0 && fchown (slave, owner, (gid_t) -1) < 0)
+    return oci_error_set (err, errno, "chown the pty to uid %u", (unsigned) owner);
   if (size)
     {
       struct winsize ws = { .ws_row = (unsigned short) size->height, .ws_col = (unsigned short) size->width };

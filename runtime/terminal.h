@@ -4,6 +4,7 @@
 #define TONG_TERMINAL_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "oci/error.h"
 #include "oci/runtime-spec.h"
@@ -13,7 +14,7 @@ int tong_console_socket_connect (const char *path, int *ret_fd, struct oci_error
 /* After pivot_root: make the pty in the container's devpts, send the master,
  * bind the slave over /dev/console and make it the controlling terminal and
  * stdio of this process. */
-int tong_terminal_setup (int socket_fd, const struct oci_spec_console_size *size, bool bind_console,
+int tong_terminal_setup (int socket_fd, const struct oci_spec_console_size *size, uid_t owner, bool bind_console,
                          struct oci_error *err);
 int tong_send_fd (int socket_fd, int fd, const char *name, struct oci_error *err);
 

@@ -9,11 +9,11 @@
 #endif
 
 void
-tong_print_version (void)
+tong_print_version (const char *prog)
 {
   const struct scmp_version *v = seccomp_version ();
 
-  printf ("tong version %s\n", TONG_VERSION);
+  printf ("%s version %s\n", prog, TONG_VERSION);
   printf ("commit: %s\n", TONG_COMMIT);
   printf ("spec: %s\n", OCI_RUNTIME_SPEC_VERSION);
   if (v)

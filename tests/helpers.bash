@@ -370,6 +370,11 @@ requires() {
 			__cgroup_v2_controllers || reason="no cgroup v2 hierarchy with the memory, pids and cpu controllers (this host: cgroup v1 controllers, cgroup2 offers $(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null || echo nothing))"
 			;;
 		cgroupns) [ -e /proc/self/ns/cgroup ] || reason="kernel without cgroup namespaces" ;;
+		freezer)
+			grep -qE ' - cgroup .*[,\s]freezer(,|$)' /proc/self/mountinfo ||
+				[ -e /sys/fs/cgroup/cgroup.freeze ] || [ -n "$(__cgroup2_mount_with_freeze)" ] ||
+				reason="no cgroup v1 freezer hierarchy and no cgroup v2 cgroup.freeze"
+			;;
 		userns)
 			if [ ! -e /proc/self/ns/user ] || [ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 0)" -eq 0 ]; then
 				reason="kernel without user namespaces"
@@ -393,6 +398,47 @@ requires() {
 			skip "requires $f: $reason"
 		fi
 	done
+}
+
+# __cgroup2_mount_with_freeze: a cgroup2 mount point whose non-root cgroups
+# have cgroup.freeze (the file exists only below the root).
+__cgroup2_mount_with_freeze() {
+	local m
+	m=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") { print $5; exit } break } }' /proc/self/mountinfo)
+	[ -n "$m" ] && ls "$m"/*/cgroup.freeze >/dev/null 2>&1 && echo "$m"
+}
+
+# ---- cgroups -----------------------------------------------------------------
+
+# mountpoint_of CTRL: where the v1 hierarchy carrying CTRL is mounted
+# ("unified": the cgroup2 mount); fails when there is none.
+mountpoint_of() {
+	awk -v c="$1" '{
+		for (i = 7; i <= NF && $i != "-"; i++) ;
+		fs = $(i + 1)
+		if (c == "unified") { if (fs == "cgroup2") { print $5; exit } ; next }
+		if (fs != "cgroup") next
+		n = split($(i + 3), o, ",")
+		for (j = 1; j <= n; j++) if (o[j] == c) { print $5; exit }
+	}' /proc/self/mountinfo | grep .
+}
+
+# cgroup_of CTRL PID: PID's cgroup path in that hierarchy (/proc/PID/cgroup).
+cgroup_of() {
+	if [ "$1" = unified ]; then
+		awk -F: '$1 == "0" && $2 == "" { print $3 }' "/proc/$2/cgroup" | grep .
+	else
+		awk -F: -v c="$1" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' \
+			"/proc/$2/cgroup" | grep .
+	fi
+}
+
+# cg_dir CTRL PID: the directory of PID's cgroup, as seen from the host.
+cg_dir() {
+	local mnt path
+	mnt=$(mountpoint_of "$1") || return 1
+	path=$(cgroup_of "$1" "$2") || return 1
+	echo "$mnt${path%/}"
 }
 
 # ---- teardown --------------------------------------------------------------

@@ -330,6 +330,26 @@ writable_rootfs() {
 	wait_for_state "$CT_ID" deleted
 }
 
+@test "delete --force: a paused container is thawed, killed and removed (runc)" {
+	requires freezer
+	set_args /probe pause
+	run_detached "$CT_ID"
+	wait_for_state "$CT_ID" running
+	local pid
+	pid=$(state_of "$CT_ID" .pid)
+	tong pause "$CT_ID"
+	[ "$status" -eq 0 ]
+	[ "$(state_of "$CT_ID" .status)" = paused ]
+	tong delete "$CT_ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not stopped"*paused* ]]
+	# A frozen process cannot die: without the thaw this would hang.
+	run bounded "$TONG" --root "$TONG_TEST_ROOT" delete --force "$CT_ID"
+	[ "$status" -eq 0 ]
+	retry "$WAIT_TRIES" 0.1 pid_gone "$pid"
+	[ ! -e "$TONG_TEST_ROOT/$CT_ID" ]
+}
+
 @test "delete: a created (never started) container is removed and its init killed" {
 	set_args /probe pause
 	tong create "$CT_ID"
@@ -787,6 +807,14 @@ writable_rootfs() {
 }
 
 # ---- terminal ----------------------------------------------------------------
+
+@test "terminal: the process's user owns its pty, the group is devpts' tty group (runc)" {
+	update_config '.process.terminal = true | .process.user.uid = 1000 | .process.user.gid = 100'
+	set_args /bin/sh -c 'stat -c %u:%g $(tty)'
+	tong_fg run "$CT_ID" </dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"1000:5"* ]]
+}
 
 @test "create --console-socket: the pty master arrives over the socket, the process has a tty" {
 	update_config '.process.terminal = true'

@@ -392,3 +392,36 @@ cap_line() {
 	[[ "$(tr -d '\r' <"$out")" == "stdin=yes stdout=yes "*" name=/dev/pts/"* ]] ||
 		fail "the process saw: $(cat "$out")"
 }
+
+@test "exec --cgroup: joins a sub-cgroup (all or per controller); climbing out, missing ones and unknown controllers are refused" {
+	requires cgroups_v1
+	start_container
+	local mem rel
+	mem=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup" && $NF ~ /(^|,)memory(,|$)/) { print $5; exit } break } }' /proc/self/mountinfo)
+	[ -n "$mem" ] || skip "no cgroup v1 memory hierarchy"
+	rel=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' "/proc/$INIT_PID/cgroup")
+	[ -d "$mem$rel" ]
+	mkdir "$mem$rel/sub"
+
+	tong_fg exec --cgroup .. "$CT_ID" /probe echo unreachable
+	[ "$status" -eq 255 ]
+	[[ "$output" == *" .. is not a sub cgroup path"* ]]
+	tong_fg exec --cgroup nonexistent "$CT_ID" /probe echo unreachable
+	[ "$status" -eq 255 ]
+	[[ "$output" == *" adding pid "*"/nonexistent/cgroup.procs: no such file "* ]]
+	tong_fg exec --cgroup whaaat:/ "$CT_ID" /probe echo unreachable
+	[ "$status" -eq 255 ]
+	[[ "$output" == *'unknown controller '*whaaat* ]]
+
+	# memory:sub for the memory hierarchy only, the container's cgroup elsewhere
+	tong_fg exec --cgroup memory:sub "$CT_ID" cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	grep -E "^[0-9]+:([^:]*,)?memory(,[^:]*)?:$rel/sub\$" <<<"$output"
+	local prel
+	prel=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ { print $3 }' "/proc/$INIT_PID/cgroup")
+	grep -E "^[0-9]+:([^:]*,)?pids(,[^:]*)?:$prel\$" <<<"$output"
+	# without --cgroup (and with /): the container's own cgroup
+	tong_fg exec --cgroup / "$CT_ID" cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	grep -E "^[0-9]+:([^:]*,)?memory(,[^:]*)?:$rel\$" <<<"$output"
+}

@@ -206,6 +206,14 @@ root_is_empty() {
 	[ "$(cat "$HOOKLOG/env")" = "$(printf '%s\n' "HOOK_VAR=hello world" SECOND=2)" ]
 }
 
+@test "hooks: createContainer runs in the rootfs (relative paths are the container's, as runc)" {
+	add_sh_hook createContainer 'pwd >"$0/cwd"; touch ./created-by-hook; cat >/dev/null'
+	tong create "$CT_ID"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$HOOKLOG/cwd")" = "$BUNDLE/rootfs" ]
+	[ -e "$BUNDLE/rootfs/created-by-hook" ]
+}
+
 @test "hooks: a hook without env gets the runtime's environment (as runc)" {
 	add_sh_hook prestart 'tr "\0" "\n" </proc/$$/environ >"$0/env"; cat >/dev/null'
 	export TONG_TEST_CALLER_VAR="from the caller"

@@ -448,6 +448,31 @@ peer_group() {
 	[ "$(mnt "$output" /proc fstype)" = "$(mnt "$t" /proc fstype)" ]
 }
 
+@test "rootfs: --no-pivot leaves no full host proc to mount a bare /proc from a new user namespace" {
+	requires userns
+	# The container's /proc has masks: the kernel refuses a new proc mount
+	# unless some proc in the mount namespace is fully visible, and with
+	# chroot the host's /proc would be one.
+	update_config '.process.capabilities.bounding += ["CAP_SETFCAP"] | .process.capabilities.permitted += ["CAP_SETFCAP"]'
+	set_args unshare -mrpf sh -euxc 'mount -t proc none /proc && echo h >/proc/sysrq-trigger'
+	tong_run --no-pivot "$CT_ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"mount: permission denied"* ]]
+	# The host's own /proc is untouched.
+	grep -q ' /proc proc ' /proc/mounts
+}
+
+@test "rootfs: a read-only /dev tmpfs is made read-only after the devices and /dev/pts are in it" {
+	update_config '.mounts |= map((select(.destination == "/dev") | .options += ["ro"]) // .)'
+	set_args /bin/sh -c 'grep "^tmpfs /dev " /proc/mounts; /probe stat /dev/null; ls -d /dev/pts; /probe write /dev/x y || true'
+	tong_run "$CT_ID"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "tmpfs /dev tmpfs ro,"* ]]
+	[[ "$output" == *"type=chr"*"rdev=1:3"* ]]
+	[[ "$output" == *"/dev/pts"* ]]
+	[[ "$output" == *"/dev/x: Read-only file system"* ]]
+}
+
 # ---- devices -----------------------------------------------------------------
 
 @test "rootfs: the default devices with their numbers, mode 0666 and root owner" {
@@ -686,6 +711,7 @@ peer_group() {
 	tong_run "$CT_ID"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"/proc"* ]]
+	[[ "$output" == *"must be mounted on ordinary directory"* ]]
 	[ -z "$(ls -A "$BUNDLE/rootfs/fakeproc")" ]
 	[ -z "$(ls "$TONG_TEST_ROOT")" ]
 }

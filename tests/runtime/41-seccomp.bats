@@ -229,3 +229,61 @@ ALLOW_LIST='["execve", "exit_group", "exit", "brk", "arch_prctl", "set_tid_addre
 	[ "$status" -eq 0 ]
 	[ "$output" = 38 ]
 }
+
+# ---- notify and startContainer hooks ---------------------------------------------
+
+# start_agent ERRNO: the test's seccomp agent on $TEST_DIR/agent.sock,
+# answering every notification with -ERRNO, logging to $TEST_DIR/agent.log.
+start_agent() {
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/seccomp-agent.py" "$TEST_DIR/agent.sock" "$TEST_DIR/agent.log" "$1" \
+		</dev/null >"$TEST_DIR/agent.out" 2>&1 3>&- &
+	AGENT_PID=$!
+	track_pid "$AGENT_PID"
+	retry "$WAIT_TRIES" 0.1 test -S "$TEST_DIR/agent.sock"
+}
+
+@test "seccomp notify: the agent at listenerPath gets the notify fd and the state; its answers reach the process" {
+	start_agent 28 # ENOSPC
+	seccomp_profile SCMP_ACT_ALLOW '[{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]'
+	update_config '.linux.seccomp.listenerPath = $p | .linux.seccomp.listenerMetadata = "from-the-test"' \
+		--arg p "$TEST_DIR/agent.sock"
+	set_args /probe syscall-errno mkdir /tmp/notified
+	tong_run "$CT_ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = 28 ]
+	retry "$WAIT_TRIES" 0.1 test -s "$TEST_DIR/agent.log"
+	# The message is the runtime-spec container process state.
+	head -n 1 "$TEST_DIR/agent.log" | jq -e '.metadata == "from-the-test" and (.fds | index("seccompFd")) != null
+		and .state.id != null and .pid > 0' >/dev/null ||
+		fail "agent got: $(head -n 1 "$TEST_DIR/agent.log")"
+	# x86_64 mkdir is 83, mkdirat 258
+	grep -Eqx '83|258' <(tail -n +2 "$TEST_DIR/agent.log")
+}
+
+@test "seccomp notify: an agent that is not there fails create with runc's message" {
+	seccomp_profile SCMP_ACT_ALLOW '[{names: ["mkdir"], action: "SCMP_ACT_NOTIFY"}]'
+	update_config '.linux.seccomp.listenerPath = $p' --arg p "$TEST_DIR/no-agent.sock"
+	tong_run "$CT_ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"failed to connect with seccomp agent"* ]]
+	[ -z "$(ls "$TONG_TEST_ROOT")" ]
+}
+
+@test "seccomp: startContainer hooks run under the container's filter, with stdio only (runc)" {
+	seccomp_profile SCMP_ACT_ALLOW '[{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_KILL"}]'
+	update_config '.hooks.startContainer = [{path: "/bin/sh", args: ["sh", "-c", "mkdir /dev/shm/foo"]}]'
+	set_args /probe echo unreachable
+	tong_run "$CT_ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"error running"*hook* ]]
+	[[ "$output" == *"bad system call"* ]]
+	[[ "$output" != *unreachable* ]]
+
+	# 0, 1, 2 and the directory ls reads: nothing of the runtime's.
+	update_config '.linux.seccomp.syscalls = [] | .hooks.startContainer = [{path: "/bin/sh", args: ["sh", "-c",
+		"n=$(ls /proc/self/fd | wc -l); [ $n -eq 4 ] || { ls -l /proc/self/fd; exit 1; }"]}]'
+	set_args /probe echo ran
+	tong_run "$CT_ID-b"
+	[ "$status" -eq 0 ]
+	[ "$output" = ran ]
+}

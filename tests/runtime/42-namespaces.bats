@@ -251,6 +251,28 @@ userns_reachable() {
 	[ "${lines[3]}" = "type=chr mode=0666 uid=65534 gid=65534 rdev=1:3" ]
 }
 
+@test "namespaces: bind sources the container's root cannot traverse are mounted in a user namespace (runc)" {
+	requires userns
+	userns_reachable
+	# Directories of mode 0700 owned by host root: the mapped root may not
+	# enter them, the runtime (host root) opens them before the switch.
+	mkdir -p "$TEST_DIR/closed-1/dir" "$TEST_DIR/closed-2/dir"
+	echo one >"$TEST_DIR/closed-1/dir/foo.txt"
+	echo two >"$TEST_DIR/closed-2/dir/foo.txt"
+	chmod 700 "$TEST_DIR/closed-1" "$TEST_DIR/closed-2"
+	mkdir -p "$BUNDLE/rootfs/mnt/one" "$BUNDLE/rootfs/mnt/two"
+	update_config '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .mounts += [{source: $a, destination: "/mnt/one", options: ["bind"]},
+			{source: $b, destination: "/mnt/two", options: ["bind"]}]' \
+		--arg a "$TEST_DIR/closed-1/dir" --arg b "$TEST_DIR/closed-2/dir"
+	set_args /bin/sh -c 'cat /mnt/one/foo.txt /mnt/two/foo.txt'
+	run_logged timeout -s KILL 120 "$TONG" --root "$TONG_TEST_ROOT" run "$CT_ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'one\ntwo')" ]
+}
+
 @test "namespaces: a user in a user namespace, with additionalGids and linux.devices bound in, as runc" {
 	requires userns runc
 	userns_reachable
