@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "oci/cleanup.h"
@@ -20,9 +21,9 @@
 /* The path of this process in the hierarchy whose superblock options are
  * `super` (e.g. "rw,cpu,cpuacct" or "rw,name=systemd"), or in cgroup2. */
 static char *
-own_cgroup (const char *fstype, const char *super)
+own_cgroup (const char *self_cgroup, const char *fstype, const char *super)
 {
-  cleanup_fclose FILE *f = fopen ("/proc/self/cgroup", "re");
+  cleanup_fclose FILE *f = fmemopen ((void *) self_cgroup, strlen (self_cgroup), "r");
   cleanup_free char *line = NULL;
   size_t cap = 0;
 
@@ -76,11 +77,13 @@ own_cgroup (const char *fstype, const char *super)
   return NULL;
 }
 
+/* Binds the container's cgroup of one hierarchy; its mount flags come
+ * later, for all of them at once (tong_rootfs_mount_cgroup). */
 static int
 bind_hierarchy (struct tong_rootfs *r, const char *dest, const char *mountpoint, const char *fstype,
-                const char *super, unsigned long flags, struct oci_error *err)
+                const char *super, const char *self_cgroup, char **ret_target, struct oci_error *err)
 {
-  cleanup_free char *own = own_cgroup (fstype, super);
+  cleanup_free char *own = own_cgroup (self_cgroup, fstype, super);
   cleanup_free char *src = NULL, *target = NULL;
   cleanup_close int fd = -1;
   char fdpath[64];
@@ -97,15 +100,48 @@ bind_hierarchy (struct tong_rootfs *r, const char *dest, const char *mountpoint,
   tong_fd_path (fd, fdpath, sizeof fdpath);
   if (mount (src, fdpath, NULL, MS_BIND | MS_REC, NULL) < 0)
     return oci_error_set (err, errno, "bind mount %s on %s", src, target);
-  close (fd);
-  fd = -1;
-  ret = tong_open_in_root (r->rootfd, target, false, TONG_TARGET_DIR, &fd, err);
+  *ret_target = oci_steal (target);
+  return 0;
+}
+
+/* The mount flags (ro, nosuid, nodev, noexec) of the tmpfs and every bind
+ * below it: one recursive mount_setattr, or a remount each on a kernel
+ * without it (before 5.12). */
+static int
+set_flags (struct tong_rootfs *r, const char *dest, char **targets, size_t n, unsigned long flags,
+           struct oci_error *err)
+{
+  struct mount_attr attr = { 0 };
+  cleanup_close int fd = -1;
+  char fdpath[64];
+  int ret;
+
+  ret = tong_open_in_root (r->rootfd, dest, false, TONG_TARGET_DIR, &fd, err);
   if (ret < 0)
     return ret;
+  attr.attr_set = ((flags & MS_NOSUID) ? MOUNT_ATTR_NOSUID : 0) | ((flags & MS_NODEV) ? MOUNT_ATTR_NODEV : 0)
+                  | ((flags & MS_NOEXEC) ? MOUNT_ATTR_NOEXEC : 0) | ((flags & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0);
+  if (syscall (SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) == 0)
+    n = 0;
+  else if (errno != ENOSYS)
+    return oci_error_set (err, errno, "set the mount flags of %s", dest);
+  for (size_t i = 0; i < n; i++)
+    {
+      cleanup_close int bfd = -1;
+      ret = tong_open_in_root (r->rootfd, targets[i], false, TONG_TARGET_DIR, &bfd, err);
+      if (ret < 0)
+        return ret;
+      tong_fd_path (bfd, fdpath, sizeof fdpath);
+      if (mount (NULL, fdpath, NULL, MS_REMOUNT | MS_BIND | (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)),
+                 NULL)
+          < 0)
+        return oci_error_set (err, errno, "remount %s", targets[i]);
+    }
+  /* The tmpfs itself read-only too, superblock included (runc's view). */
   tong_fd_path (fd, fdpath, sizeof fdpath);
-  if (mount (NULL, fdpath, NULL, MS_REMOUNT | MS_BIND | (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)), NULL)
-      < 0)
-    return oci_error_set (err, errno, "remount %s", target);
+  if ((flags & MS_RDONLY)
+      && mount (NULL, fdpath, NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, "mode=755") < 0)
+    return oci_error_set (err, errno, "remount %s read-only", dest);
   return 0;
 }
 
@@ -114,14 +150,20 @@ tong_rootfs_mount_cgroup (struct tong_rootfs *r, const struct oci_spec_mount *m,
                           struct oci_error *err)
 {
   cleanup_fclose FILE *f = NULL;
-  cleanup_free char *line = NULL;
-  size_t cap = 0;
+  cleanup_free char *line = NULL, *self_cgroup = NULL;
+  char *targets[64];
+  size_t cap = 0, ntargets = 0, len = 0;
   char fdpath[64];
-  int ret;
+  int ret = 0;
 
   tong_fd_path (target_fd, fdpath, sizeof fdpath);
   if (mount ("tmpfs", fdpath, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
     return oci_error_set (err, errno, "mount tmpfs on %s", m->destination);
+  /* Read once: every hierarchy's line is in it. */
+  f = fopen ("/proc/self/cgroup", "re");
+  if (!f || getdelim (&self_cgroup, &len, '\0', f) < 0)
+    return oci_error_set (err, errno, "read /proc/self/cgroup");
+  fclose (f);
   f = fopen ("/proc/self/mountinfo", "re");
   if (!f)
     return oci_error_set (err, errno, "open /proc/self/mountinfo");
@@ -148,20 +190,22 @@ tong_rootfs_mount_cgroup (struct tong_rootfs *r, const struct oci_spec_mount *m,
           continue;
         if (strcmp (fstype, "cgroup") != 0 && strcmp (fstype, "cgroup2") != 0)
           continue;
-        ret = bind_hierarchy (r, m->destination, mp, fstype, super, flags, err);
+        if (ntargets == sizeof targets / sizeof targets[0])
+          {
+            ret = oci_error_set (err, E2BIG, "mount cgroups: more than %zu hierarchies", ntargets);
+            break;
+          }
+        targets[ntargets] = NULL;
+        ret = bind_hierarchy (r, m->destination, mp, fstype, super, self_cgroup, &targets[ntargets], err);
         if (ret < 0)
-          return ret;
+          break;
+        if (targets[ntargets])
+          ntargets++;
       }
     }
-  if (flags & MS_RDONLY)
-    {
-      cleanup_close int fd = -1;
-      ret = tong_open_in_root (r->rootfd, m->destination, false, TONG_TARGET_DIR, &fd, err);
-      if (ret < 0)
-        return ret;
-      tong_fd_path (fd, fdpath, sizeof fdpath);
-      if (mount (NULL, fdpath, NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, "mode=755") < 0)
-        return oci_error_set (err, errno, "remount %s read-only", m->destination);
-    }
-  return 0;
+  if (ret == 0)
+    ret = set_flags (r, m->destination, targets, ntargets, flags, err);
+  while (ntargets > 0)
+    free (targets[--ntargets]);
+  return ret;
 }
