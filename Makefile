@@ -102,7 +102,7 @@ check: test-bins
 
 # The cgroup v2 lane: boots Debian's kernel under qemu, runs the cgroup
 # tests there (tests/vm/run) and counts their TAP like check does.
-check-cgroup2: all $(BUILDDIR)/tests/probe
+check-cgroup2: $(BUILDDIR)/tong $(BUILDDIR)/tests/probe
 	BUILDDIR=$(abspath $(BUILDDIR)) tests/vm/check-cgroup2
 
 asan:

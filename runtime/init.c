@@ -192,7 +192,7 @@ out:
  * tells `start` with one byte.  The fd stays open (close-on-exec): its
  * closing at execve is what `start` waits for before poststart hooks. */
 static int
-wait_for_start (struct tong_init_args *a, struct tong_process *proc, struct oci_error *err)
+wait_for_start (struct tong_init_args *a, struct tong_process *proc, bool *reported, struct oci_error *err)
 {
   int fd, r;
 
@@ -219,6 +219,10 @@ wait_for_start (struct tong_init_args *a, struct tong_process *proc, struct oci_
                             state, err);
       if (r < 0)
         {
+          /* `start` reads this instead of the go-ahead byte, and reports
+           * it (runc's start reports its init's hook errors too). */
+          if (write (fd, "E", 1) == 1 && write (fd, err->msg, strlen (err->msg)) >= 0)
+            *reported = true;
           close (fd);
           return r;
         }
@@ -237,6 +241,7 @@ tong_init_main (struct tong_init_args *a)
 {
   struct oci_error err = { 0 };
   struct tong_process proc;
+  bool reported = false;
 
   memset (&proc, 0, sizeof proc);
   proc.listener_fd = -1;
@@ -256,10 +261,11 @@ tong_init_main (struct tong_init_args *a)
   close (a->sync_fd);
   if (a->console_fd >= 0)
     close (a->console_fd);
-  if (wait_for_start (a, &proc, &err) < 0)
+  if (wait_for_start (a, &proc, &reported, &err) < 0)
     goto failed;
   tong_process_exec (&proc, &err);
 failed:
-  fprintf (stderr, "tong: %s\n", err.msg);
+  if (!reported)
+    fprintf (stderr, "tong: %s\n", err.msg);
   _exit (127);
 }

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/mount.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -145,6 +147,44 @@ set_flags (struct tong_rootfs *r, const char *dest, char **targets, size_t n, un
   return 0;
 }
 
+/* A pure cgroup v2 host (cgroup2 at /sys/fs/cgroup itself): in a cgroup
+ * namespace a fresh cgroup2 mount, rooted at the container's cgroup;
+ * without one a bind of the container's cgroup (runc's two cases). */
+static int
+mount_unified (struct tong_rootfs *r, const struct oci_spec_mount *m, const char *fdpath, unsigned long flags,
+               struct oci_error *err)
+{
+  unsigned long f = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_NOATIME);
+  cleanup_free char *self_cgroup = NULL, *own = NULL, *src = NULL;
+  cleanup_fclose FILE *fp = NULL;
+  cleanup_close int fd = -1;
+  char path[64];
+  size_t len = 0;
+  int ret;
+
+  if (r->cgroupns)
+    {
+      if (mount ("cgroup2", fdpath, "cgroup2", f, NULL) < 0)
+        return oci_error_set (err, errno, "mount cgroup2 on %s", m->destination);
+      return 0;
+    }
+  fp = fopen ("/proc/self/cgroup", "re");
+  if (!fp || getdelim (&self_cgroup, &len, '\0', fp) < 0)
+    return oci_error_set (err, errno, "read /proc/self/cgroup");
+  own = own_cgroup (self_cgroup, "cgroup2", "");
+  if (!own || asprintf (&src, "%s%s", CGROUP_ROOT, own) < 0)
+    return oci_error_set (err, ENOENT, "mount %s: no cgroup v2 path in /proc/self/cgroup", m->destination);
+  if (mount (src, fdpath, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return oci_error_set (err, errno, "bind mount %s on %s", src, m->destination);
+  ret = tong_open_in_root (r->rootfd, m->destination, false, TONG_TARGET_DIR, &fd, err);
+  if (ret < 0)
+    return ret;
+  tong_fd_path (fd, path, sizeof path);
+  if (f && mount (NULL, path, NULL, MS_REMOUNT | MS_BIND | f, NULL) < 0)
+    return oci_error_set (err, errno, "remount %s", m->destination);
+  return 0;
+}
+
 int
 tong_rootfs_mount_cgroup (struct tong_rootfs *r, const struct oci_spec_mount *m, int target_fd, unsigned long flags,
                           struct oci_error *err)
@@ -155,8 +195,11 @@ tong_rootfs_mount_cgroup (struct tong_rootfs *r, const struct oci_spec_mount *m,
   size_t cap = 0, ntargets = 0, len = 0;
   char fdpath[64];
   int ret = 0;
+  struct statfs sfs;
 
   tong_fd_path (target_fd, fdpath, sizeof fdpath);
+  if (statfs (CGROUP_ROOT, &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
+    return mount_unified (r, m, fdpath, flags, err);
   if (mount ("tmpfs", fdpath, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
     return oci_error_set (err, errno, "mount tmpfs on %s", m->destination);
   /* Read once: every hierarchy's line is in it. */

@@ -49,6 +49,20 @@ tong_start_container (const struct tong_globals *g, struct tong_container *c, st
       if (r > 0)
         {
           n = read (fd, &byte, 1);
+          if (n == 1 && byte == 'E')
+            {
+              /* The init failed in its last steps (startContainer hooks)
+               * and wrote why; it closes the FIFO as it exits. */
+              char msg[OCI_ERROR_MSG_MAX];
+              size_t len = 0;
+              int flags = fcntl (fd, F_GETFL);
+              if (flags >= 0)
+                fcntl (fd, F_SETFL, flags & ~O_NONBLOCK);
+              while (len < sizeof msg - 1 && (n = read (fd, msg + len, sizeof msg - 1 - len)) > 0)
+                len += (size_t) n;
+              msg[len] = '\0';
+              return oci_error_set_code (err, EIO, "%s", len ? msg : "the container's init failed");
+            }
           if (n == 1)
             break;
           if (n < 0 && errno != EAGAIN)

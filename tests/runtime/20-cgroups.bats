@@ -5,9 +5,11 @@
 # driver is the reference (runtime/cgroup.h lists where tong differs).
 #
 # The tests run once `tong features` claims cgroup support (linux.cgroup.v1
-# or .v2); until then they skip with that reason.  v1 tests need a v1
-# hierarchy for the controller; v2 tests need a v2-only host on which the
-# controller is enabled (a hybrid host's cgroup2 usually has none).
+# or .v2); until then they skip with that reason.  v1 tests (named
+# "cgroups v1: ...") need a v1 hierarchy for the controller; v2 tests need a
+# v2-only host on which the controller is enabled (a hybrid host's cgroup2
+# usually has none): `make check-cgroup2` runs all but the v1 tests in a VM
+# that is one (docs/cgroup2-lane.md), with 21-cgroup2*.bats.
 
 load ../helpers
 
@@ -25,36 +27,7 @@ teardown() {
 
 # ---- helpers ---------------------------------------------------------------
 
-# mountpoint_of CTRL: where the v1 hierarchy carrying CTRL is mounted
-# ("unified": the cgroup2 mount); fails when there is none.
-mountpoint_of() {
-	awk -v c="$1" '{
-		for (i = 7; i <= NF && $i != "-"; i++) ;
-		fs = $(i + 1)
-		if (c == "unified") { if (fs == "cgroup2") { print $5; exit } ; next }
-		if (fs != "cgroup") next
-		n = split($(i + 3), o, ",")
-		for (j = 1; j <= n; j++) if (o[j] == c) { print $5; exit }
-	}' /proc/self/mountinfo | grep .
-}
-
-# cgroup_of CTRL PID: PID's cgroup path in that hierarchy (/proc/PID/cgroup).
-cgroup_of() {
-	if [ "$1" = unified ]; then
-		awk -F: '$1 == "0" && $2 == "" { print $3 }' "/proc/$2/cgroup" | grep .
-	else
-		awk -F: -v c="$1" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' \
-			"/proc/$2/cgroup" | grep .
-	fi
-}
-
-# cg_dir CTRL PID: the directory of PID's cgroup, as seen from the host.
-cg_dir() {
-	local mnt path
-	mnt=$(mountpoint_of "$1") || return 1
-	path=$(cgroup_of "$1" "$2") || return 1
-	echo "$mnt${path%/}"
-}
+# mountpoint_of, cgroup_of, cg_dir: in ../helpers.bash.
 
 # v1_has CTRL / v2_only_with CTRL...: preconditions of single tests.
 v1_has() {
@@ -97,7 +70,7 @@ every_dir() {
 
 # ---- cgroupsPath -----------------------------------------------------------
 
-@test "cgroups: an absolute cgroupsPath is the same path in every hierarchy" {
+@test "cgroups v1: an absolute cgroupsPath is the same path in every hierarchy" {
 	requires cgroups_v1
 	update_config '.linux.cgroupsPath = "/" + $id' --arg id "$CT_ID"
 	create_waiting
@@ -108,7 +81,7 @@ every_dir() {
 	[ -d "$(mountpoint_of pids)/$CT_ID" ]
 }
 
-@test "cgroups: without cgroupsPath, \"<id>\" under tong's own cgroup (runc's default)" {
+@test "cgroups v1: without cgroupsPath, \"<id>\" under tong's own cgroup (runc's default)" {
 	requires cgroups_v1
 	update_config 'del(.linux.cgroupsPath)'
 	create_waiting
@@ -128,7 +101,7 @@ every_dir() {
 	done <"/proc/$CT_PID/cgroup"
 }
 
-@test "cgroups: a relative cgroupsPath cannot climb out of tong's cgroup" {
+@test "cgroups v1: a relative cgroupsPath cannot climb out of tong's cgroup" {
 	requires cgroups_v1
 	update_config '.linux.cgroupsPath = "../../" + $id' --arg id "$CT_ID"
 	create_waiting
@@ -138,7 +111,7 @@ every_dir() {
 	[ "$path" = "${own%/}/$CT_ID" ]
 }
 
-@test "cgroups: delete removes the directories in every hierarchy" {
+@test "cgroups v1: delete removes the directories in every hierarchy" {
 	requires cgroups_v1
 	update_config '.linux.cgroupsPath = "/" + $id' --arg id "$CT_ID"
 	create_waiting
@@ -155,7 +128,7 @@ every_dir() {
 	done
 }
 
-@test "cgroups: delete after the init was killed removes the cgroup" {
+@test "cgroups v1: delete after the init was killed removes the cgroup" {
 	requires cgroups_v1
 	update_config '.linux.cgroupsPath = "/" + $id' --arg id "$CT_ID"
 	create_waiting
@@ -303,7 +276,7 @@ every_dir() {
 
 # ---- pause, update, events ------------------------------------------------------
 
-@test "cgroups: pause and resume freeze and thaw the cgroup" {
+@test "cgroups v1: pause and resume freeze and thaw the cgroup" {
 	requires cgroups_v1
 	create_waiting
 	tong start "$CT_ID"
@@ -335,7 +308,7 @@ every_dir() {
 	[ "$(cat "$(cg_dir pids "$CT_PID")/pids.max")" = 20 ]
 }
 
-@test "cgroups: events --stats reports pids and memory" {
+@test "cgroups v1: events --stats reports pids and memory" {
 	requires cgroups_v1
 	update_config '.linux.resources.memory = {"limit": 33554432} | .linux.resources.pids = {"limit": 10}'
 	create_waiting
