@@ -116,13 +116,13 @@ run_one (const struct oci_spec_hook *h, const char *kind, size_t idx, const char
   /* runc's wording ("error running hook", "signal: bad system call"):
    * callers match on it. */
   if (WIFEXITED (status))
-    return oci_error_set (err, 0, "error running %s hook #%zu (%s): exit status %d%s%s", kind, idx, h->path,
+    return oci_error_set (err, 0, "error running hook #%zu (%s %s): exit status %d%s%s", idx, kind, h->path,
                           WEXITSTATUS (status), out_len ? ", output: " : "", output);
   {
     char sig[64];
     snprintf (sig, sizeof sig, "%s", strsignal (WTERMSIG (status)));
     sig[0] = (char) tolower ((unsigned char) sig[0]);
-    return oci_error_set (err, 0, "error running %s hook #%zu (%s): signal: %s%s%s", kind, idx, h->path, sig,
+    return oci_error_set (err, 0, "error running hook #%zu (%s %s): signal: %s%s%s", idx, kind, h->path, sig,
                           out_len ? ", output: " : "", output);
   }
 }

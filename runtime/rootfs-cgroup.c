@@ -93,6 +93,30 @@ bind_hierarchy (struct tong_rootfs *r, const char *dest, const char *mountpoint,
 
   if (!own)
     return 0;
+  if (r->cgroupns)
+    {
+      /* In a cgroup namespace /proc/self/cgroup says "/": a bind would be
+       * the host's whole hierarchy.  A fresh mount of the same controllers
+       * is rooted at the container's cgroup instead (runc does the same). */
+      cleanup_free char *opts = strdup (super), *ctrls = NULL;
+      char *save = NULL, *o;
+      size_t len = 0;
+      if (!opts || !(ctrls = calloc (1, strlen (super) + 1)))
+        return oci_error_set (err, ENOMEM, "mount cgroups");
+      for (o = strtok_r (opts, ",", &save); o; o = strtok_r (NULL, ",", &save))
+        if (strcmp (o, "rw") != 0 && strcmp (o, "ro") != 0)
+          len += (size_t) snprintf (ctrls + len, strlen (super) + 1 - len, "%s%s", len ? "," : "", o);
+      if (asprintf (&target, "%s/%s", dest, mountpoint + strlen (CGROUP_ROOT)) < 0)
+        return oci_error_set (err, ENOMEM, "mount cgroups");
+      ret = tong_open_in_root (r->rootfd, target, true, TONG_TARGET_DIR, &fd, err);
+      if (ret < 0)
+        return ret;
+      tong_fd_path (fd, fdpath, sizeof fdpath);
+      if (mount (fstype, fdpath, fstype, 0, strcmp (fstype, "cgroup") == 0 ? ctrls : NULL) < 0)
+        return oci_error_set (err, errno, "mount %s (%s) on %s", fstype, ctrls, target);
+      *ret_target = oci_steal (target);
+      return 0;
+    }
   if (asprintf (&src, "%s%s", mountpoint, own) < 0
       || asprintf (&target, "%s/%s", dest, mountpoint + strlen (CGROUP_ROOT)) < 0)
     return oci_error_set (err, ENOMEM, "mount cgroups");

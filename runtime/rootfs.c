@@ -485,8 +485,9 @@ make_device (struct tong_rootfs *r, const char *path, char type, unsigned major,
   return 0;
 }
 
+/* The rootfs's /dev, resolved inside it, opened as a directory. */
 static int
-make_symlink (struct tong_rootfs *r, const char *target, const char *link, struct oci_error *err)
+open_dev_dir (struct tong_rootfs *r, struct oci_error *err)
 {
   cleanup_close int dev = -1;
   char fdpath[64];
@@ -498,6 +499,16 @@ make_symlink (struct tong_rootfs *r, const char *target, const char *link, struc
   d = open (fdpath, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
   if (d < 0)
     return oci_error_set (err, errno, "open /dev in rootfs");
+  return d;
+}
+
+static int
+make_symlink (struct tong_rootfs *r, const char *target, const char *link, struct oci_error *err)
+{
+  int d = open_dev_dir (r, err);
+
+  if (d < 0)
+    return d;
   if (symlinkat (target, d, link) < 0 && errno != EEXIST)
     {
       int e = errno;
@@ -515,16 +526,10 @@ make_symlink (struct tong_rootfs *r, const char *target, const char *link, struc
 static int
 make_ptmx_symlink (struct tong_rootfs *r, struct oci_error *err)
 {
-  cleanup_close int dev = -1;
-  char fdpath[64];
-  int d;
+  int d = open_dev_dir (r, err);
 
-  if (tong_open_in_root (r->rootfd, "/dev", true, TONG_TARGET_DIR, &dev, err) < 0)
-    return -1;
-  tong_fd_path (dev, fdpath, sizeof fdpath);
-  d = open (fdpath, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
   if (d < 0)
-    return oci_error_set (err, errno, "open /dev in rootfs");
+    return d;
   if (unlinkat (d, "ptmx", 0) < 0 && errno != ENOENT)
     {
       close (d);

@@ -133,22 +133,10 @@ wait_task() {
 	fail "wait_task: task $1 is \"$got\", not \"$2\" after $WAIT_TRIES tries"
 }
 
-# mountpoint of the v1 hierarchy carrying CTRL ("unified": the cgroup2 one).
-__cgroup_mount() {
-	awk -v c="$1" '{
-		for (i = 7; i <= NF && $i != "-"; i++) ;
-		fs = $(i + 1)
-		if (c == "unified") { if (fs == "cgroup2") { print $5; exit } ; next }
-		if (fs != "cgroup") next
-		n = split($(i + 3), o, ",")
-		for (j = 1; j <= n; j++) if (o[j] == c) { print $5; exit }
-	}' /proc/self/mountinfo | grep .
-}
-
 # cgroup_of CTRL ID: containerd's cgroupsPath is /<namespace>/<id>.
 cgroup_of() {
 	local m
-	m=$(__cgroup_mount "$1") || return
+	m=$(mountpoint_of "$1") || return
 	echo "$m/$CTD_NS/$2"
 }
 

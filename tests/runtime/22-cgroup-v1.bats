@@ -96,3 +96,21 @@ teardown() {
 	grep -q FROZEN "$dir/freezer.state"
 	echo THAWED >"$dir/freezer.state"
 }
+
+@test "cgroups v1: in a cgroup namespace the hierarchies are mounted at the container's cgroup, not the host's root" {
+	requires cgroupns
+	mountpoint_of memory >/dev/null || skip "no v1 memory hierarchy"
+	local foreign
+	# a cgroup next to the container's, which it must not see
+	foreign=$(mountpoint_of memory)/tong-foreign-${CT_ID##*-}
+	mkdir "$foreign"
+	track_cgroup "$foreign"
+	update_config '.linux.namespaces += [{type: "cgroup"}]
+		| .mounts |= map((select(.type == "cgroup") | .options -= ["ro"]) // .)'
+	set_args /bin/sh -c 'ls /sys/fs/cgroup/memory; mkdir /sys/fs/cgroup/memory/sub && echo made; rmdir /sys/fs/cgroup/memory/sub'
+	tong run "$CT_ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *made* ]]
+	[[ "$output" != *tong-foreign* ]]
+	[[ "$output" == *memory.limit_in_bytes* ]]
+}
