@@ -24,7 +24,10 @@ struct oci_blob_writer {
   char *expected_digest;
   int64_t expected_size;
   uint64_t written;
+  uint64_t writeback;  /* bytes handed to writeback (start_writeback) */
   bool failed;  /* a write failed or overflowed: commit must refuse */
+  bool finished;  /* verified and durable (finish): commit only renames */
+  char digest[OCI_DIGEST_MAX];  /* computed by finish */
 };
 
 int
@@ -80,6 +83,8 @@ oci_blob_writer_write (struct oci_blob_writer *w, const void *buf, size_t len, s
 
   if (w->failed)
     return oci_error_set (err, EINVAL, "blob writer: write after a failure");
+  if (w->finished)
+    return oci_error_set (err, EINVAL, "blob writer: write after finish");
   /* Refuse as soon as the stream outgrows what was announced: a hostile
    * server cannot fill the disk under a small descriptor. */
   if (w->expected_size >= 0 && w->written + len > (uint64_t) w->expected_size)
@@ -134,6 +139,35 @@ verify (struct oci_blob_writer *w, char digest[OCI_DIGEST_MAX], struct oci_error
   return 0;
 }
 
+void
+oci_blob_writer_start_writeback (struct oci_blob_writer *w)
+{
+  if (w->failed || w->fd < 0 || w->written <= w->writeback)
+    return;
+  /* Best effort: where sync_file_range is missing, fsync does it all. */
+  if (sync_file_range (w->fd, (off64_t) w->writeback, (off64_t) (w->written - w->writeback), SYNC_FILE_RANGE_WRITE) == 0)
+    w->writeback = w->written;
+}
+
+int
+oci_blob_writer_finish (struct oci_blob_writer *w, struct oci_error *err)
+{
+  int r;
+
+  if (w->finished)
+    return w->failed ? oci_error_set (err, EINVAL, "blob writer: finish after a failure") : 0;
+  r = verify (w, w->digest, err);
+  if (r == 0 && fsync (w->fd) < 0)
+    r = oci_error_set (err, errno, "fsync blob %s", w->digest);
+  if (r < 0)
+    {
+      discard (w);
+      return r;
+    }
+  w->finished = true;
+  return 0;
+}
+
 int
 oci_blob_writer_commit (struct oci_blob_writer *w, char ret_digest[OCI_DIGEST_MAX], int64_t *ret_size,
                         struct oci_error *err)
@@ -144,11 +178,21 @@ oci_blob_writer_commit (struct oci_blob_writer *w, char ret_digest[OCI_DIGEST_MA
   const char *encoded;
   int r;
 
-  r = verify (w, digest, err);
-  /* Durable content before a durable name, or a crash could leave a
-   * visible blob with a hole in it. */
-  if (r == 0 && fsync (w->fd) < 0)
-    r = oci_error_set (err, errno, "fsync blob %s", digest);
+  if (w->finished)
+    {
+      if (w->failed)
+        return oci_error_set (err, EINVAL, "blob writer: commit after a failure");
+      memcpy (digest, w->digest, OCI_DIGEST_MAX);
+      r = 0;
+    }
+  else
+    {
+      r = verify (w, digest, err);
+      /* Durable content before a durable name, or a crash could leave a
+       * visible blob with a hole in it. */
+      if (r == 0 && fsync (w->fd) < 0)
+        r = oci_error_set (err, errno, "fsync blob %s", digest);
+    }
   if (r == 0)
     r = store_split_digest (digest, alg, sizeof alg, &encoded, err);
   if (r == 0)
@@ -168,6 +212,54 @@ oci_blob_writer_commit (struct oci_blob_writer *w, char ret_digest[OCI_DIGEST_MA
   if (ret_size)
     *ret_size = (int64_t) w->written;
   return 0;
+}
+
+int
+oci_blob_writers_commit (struct oci_blob_writer *const *ws, size_t n, struct oci_error *err)
+{
+  char alg[ALG_MAX], dir_alg[ALG_MAX] = "";
+  int dirfd = -1, r = 0;
+
+  for (size_t i = 0; r == 0 && i < n; i++)
+    {
+      struct oci_blob_writer *w = ws[i];
+      struct oci_store *s = w->store;
+      const char *encoded;
+
+      /* Verified and durable first (finish is a no-op when done). */
+      r = oci_blob_writer_finish (w, err);
+      if (r == 0)
+        r = store_split_digest (w->digest, alg, sizeof alg, &encoded, err);
+      if (r == 0 && (dirfd < 0 || strcmp (alg, dir_alg) != 0))
+        {
+          /* Another directory: the renames into the last one made durable. */
+          if (dirfd >= 0 && fsync (dirfd) < 0)
+            r = oci_error_set (err, errno, "fsync %s/blobs/%s", s->path, dir_alg);
+          if (dirfd >= 0)
+            close (dirfd);
+          dirfd = -1;
+          if (r == 0)
+            r = dirfd = open_alg_dir (s, alg, true, err);
+          if (r >= 0)
+            {
+              snprintf (dir_alg, sizeof dir_alg, "%s", alg);
+              r = 0;
+            }
+        }
+      if (r == 0 && renameat (s->ingest_fd, w->tmp, dirfd, encoded) < 0)
+        r = oci_error_set (err, errno, "rename blob to %s/blobs/%s/%s", s->path, alg, encoded);
+      if (r < 0)
+        discard (w);
+      else
+        w->tmp[0] = '\0';
+    }
+  if (dirfd >= 0)
+    {
+      if (r == 0 && fsync (dirfd) < 0)
+        r = oci_error_set (err, errno, "fsync %s/blobs/%s", ws[n - 1]->store->path, dir_alg);
+      close (dirfd);
+    }
+  return r;
 }
 
 void

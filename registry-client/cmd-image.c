@@ -87,6 +87,8 @@ regctl_cmd_image_pull (struct regctl_globals *g, int argc, char **argv, struct o
   if (strncmp (name, "docker://", 9) == 0)
     name += 9;
   r = image_ref_parse (g, name, IMAGE_DEFAULT_REGISTRY, &src, err);
+  if (r == 0)
+    r = image_ref_use_mirrors (&src, err);
   if (r == 0 && asprintf (&dst_spec, "store:%s", name) < 0)
     r = oci_error_set (err, ENOMEM, "pull");
   if (r == 0)
@@ -191,6 +193,8 @@ regctl_cmd_image_copy (struct regctl_globals *g, int argc, char **argv, struct o
     r = oci_error_set (err, EINVAL, "copy: %s names no tag", argv[first + 1]);
   if (r == 0)
     r = image_ref_open_source (g, &src, err);
+  if (r == 0)
+    r = image_ref_use_mirrors (&src, err);
   if (r == 0)
     r = image_ref_open_dest (g, &dst, err);
   if (r == 0)

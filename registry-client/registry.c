@@ -59,6 +59,9 @@ host_free (struct registry_host *h)
   free (h->tls.ca_dir);
   free (h->tls.client_cert);
   free (h->tls.client_key);
+  for (size_t i = 0; i < h->mirrors_len; i++)
+    free (h->mirrors[i]);
+  free (h->mirrors);
   free (h->username);
   if (h->password)
     explicit_bzero (h->password, strlen (h->password));
@@ -228,6 +231,7 @@ registry_ping (struct registry_host *h, struct oci_error *err)
       if (h->http_fallback)
         schemes[n++] = "http";
     }
+  struct oci_error first = { 0 };
   for (size_t i = 0; i < n; i++)
     {
       cleanup_http_request struct http_request *req = NULL;
@@ -252,9 +256,24 @@ registry_ping (struct registry_host *h, struct oci_error *err)
             {
               if (g->verbose)
                 fprintf (stderr, "http: %s; trying %s\n", err->msg, schemes[i + 1]);
+              first = *err;
               continue;
             }
           return oci_error_wrap (err, "registry %s", h->name);
+        }
+      /* A registry answers 200, or 401 for credentials; anything else
+       * (a TLS server's 400 to plain HTTP, a web server's 404) is not the
+       * API, and the HTTPS failure before it says more. */
+      if (req->status != 401 && req->status != 403 && (req->status < 200 || req->status >= 300) && req->status < 500)
+        {
+          http_request_error (req, err);
+          if (oci_error_is_set (&first))
+            {
+              struct oci_error plain = *err;
+              *err = first;
+              return oci_error_wrap (err, "registry %s (and over HTTP: %s)", h->name, plain.msg);
+            }
+          return oci_error_wrap (err, "registry %s: not a registry (GET /v2/)", h->name);
         }
       if (req->status == 401)
         {
@@ -567,6 +586,80 @@ registry_head_manifest (struct registry_repo *r, const char *reference, struct o
     rc = oci_image_descriptor_new (m.media_type, m.digest, (int64_t) m.len, ret, err);
   registry_manifest_clear (&m);
   return rc;
+}
+
+/* ---- mirrors ---- */
+
+/* Whether the repository has the manifest: one HEAD, no retries (a mirror
+ * that is down or slow is skipped, not waited for). */
+static int
+mirror_has (struct registry_repo *r, const char *reference, struct oci_error *err)
+{
+  cleanup_http_request struct http_request *req = NULL;
+  int rc;
+
+  rc = registry_repo_request (r, "HEAD", "manifests", reference, "pull", &req, err);
+  if (rc < 0)
+    return rc;
+  rc = http_request_add_header (req, err, "Accept: " REGISTRY_MANIFEST_ACCEPT);
+  if (rc < 0)
+    return rc;
+  req->max_attempts = 1;
+  rc = http_perform (r->host->session->http, req, err);
+  if (rc < 0)
+    return rc;
+  if (!http_request_ok (req))
+    return http_request_error (req, err);
+  return 0;
+}
+
+int
+registry_repo_use_mirror (struct registry_repo *r, const char *reference, struct oci_error *err)
+{
+  struct registry_host *h = r->host;
+  int verbose = h->session->g->verbose;
+
+  if (h->mirrors_len == 0 || !reference)
+    return 0;
+  if (h->mirror_by_digest_only && !registry_is_digest (reference))
+    return 0;
+  for (size_t i = 0; i < h->mirrors_len; i++)
+    {
+      const char *m = h->mirrors[i];
+      const char *slash = strchr (m, '/');
+      cleanup_free char *host = slash ? strndup (m, slash - m) : strdup (m);
+      struct registry_repo mr = { 0 };
+      struct oci_error e = { 0 };
+      int rc;
+
+      if (!host)
+        return oci_error_set (err, ENOMEM, "mirror");
+      /* A mirror's own settings (registries config, certs.d) apply; a
+       * broken configuration is an error, not a reason to skip. */
+      rc = registry_host_get (h->session, host, &mr.host, err);
+      if (rc < 0)
+        return oci_error_wrap (err, "mirror %s of %s", m, h->name);
+      if (slash)
+        rc = asprintf (&mr.name, "%s/%s", slash + 1, r->name);
+      else
+        rc = (mr.name = strdup (r->name)) ? 0 : -1;
+      if (rc < 0)
+        return oci_error_set (err, ENOMEM, "mirror");
+      rc = mirror_has (&mr, reference, &e);
+      if (rc == 0)
+        {
+          if (verbose)
+            fprintf (stderr, "mirror: %s/%s%s%s from %s/%s\n", h->name, r->name, registry_is_digest (reference) ? "@" : ":",
+                     reference, mr.host->name, mr.name);
+          registry_repo_clear (r);
+          *r = mr;
+          return 0;
+        }
+      if (verbose)
+        fprintf (stderr, "mirror: skipping %s: %s\n", m, e.msg);
+      registry_repo_clear (&mr);
+    }
+  return 0;
 }
 
 static int referrers_tag_update (struct registry_repo *r, const char *subject,

@@ -44,6 +44,11 @@ struct registry_host {
   bool plain_http;       /* HTTP only (--plain-http, the registries config) */
   bool http_fallback;    /* HTTPS first, then HTTP (local or insecure registries) */
   struct http_tls tls;
+  /* Registries config: "HOST[:PORT][/PREFIX]" that image pulls and copies
+   * try first, in order (registry_repo_use_mirror). */
+  char **mirrors;
+  size_t mirrors_len;
+  bool mirror_by_digest_only;  /* only references by digest go to mirrors */
   struct regctl_session *session;
 
   /* Credentials, from config.json or its helpers, loaded on first need. */
@@ -90,6 +95,13 @@ int registry_host_get (struct regctl_session *s, const char *name, struct regist
 
 /* Applies the registries config (registry-config.c) to a new host. */
 int registry_config_apply (const struct regctl_globals *g, struct registry_host *h, struct oci_error *err);
+
+/* When r's registry has mirrors, the first of them that has the manifest
+ * `reference` (a tag or a digest) replaces r (host and repository name,
+ * with the mirror's path prefix); a mirror that fails or lacks it is
+ * skipped, and r stays as it was when none has it.  Mirrors serve reads
+ * of whole images only (pull, copy), never pushes. */
+int registry_repo_use_mirror (struct registry_repo *r, const char *reference, struct oci_error *err);
 
 /* Chooses the scheme (HTTPS; HTTP with --plain-http; HTTPS then HTTP for
  * local registries) and learns the auth scheme from GET /v2/. */

@@ -313,6 +313,37 @@ update_referrers_tag (struct image_ref *dst, const char *subject, const struct o
   return r;
 }
 
+/* The referrers of subject at the source: the registry's (API or tag
+ * schema), or a layout's referrers tag schema index (none when absent). */
+static int
+source_referrers (struct image_ref *src, const char *subject, struct oci_image_index **ret, struct oci_error *err)
+{
+  cleanup_image_descriptor struct oci_image_descriptor *d = NULL;
+  cleanup_free char *tag = NULL;
+  struct registry_manifest m = { 0 };
+  int r;
+
+  if (src->kind == IMAGE_REGISTRY)
+    return registry_referrers (&src->repo, subject, NULL, ret, NULL, err);
+  tag = registry_referrers_tag (subject);
+  if (!tag)
+    return oci_error_set (err, ENOMEM, "referrers");
+  r = oci_store_resolve (src->store, tag, &d, err);
+  if (r == -ENOENT)
+    {
+      oci_error_clear (err);
+      return oci_image_index_new (ret, err);
+    }
+  if (r == 0)
+    r = image_get_manifest (src, d->digest, &m, err);
+  if (r == 0 && !oci_media_type_is_index (m.media_type))
+    r = oci_error_set (err, EINVAL, "%s: tag %s is not a referrers index (%s)", src->spec, tag, m.media_type);
+  if (r == 0)
+    r = oci_image_index_parse_text (m.body, m.len, ret, err);
+  registry_manifest_clear (&m);
+  return r;
+}
+
 static int
 copy_referrers (struct regctl_globals *g, struct image_ref *src, struct image_ref *dst, const struct transfer_opts *o,
                 const struct image_plan *p, int depth, struct oci_error *err)
@@ -320,8 +351,6 @@ copy_referrers (struct regctl_globals *g, struct image_ref *src, struct image_re
   struct transfer_opts sub = *o;
   int r;
 
-  if (src->kind != IMAGE_REGISTRY)
-    return 0;
   sub.all_platforms = true;
   sub.dest_tag = NULL;
   for (size_t i = 0; i < p->len; i++)
@@ -329,7 +358,7 @@ copy_referrers (struct regctl_globals *g, struct image_ref *src, struct image_re
       cleanup_image_index struct oci_image_index *refs = NULL;
       const char *subject = p->items[i].m.digest;
 
-      r = registry_referrers (&src->repo, subject, NULL, &refs, NULL, err);
+      r = source_referrers (src, subject, &refs, err);
       if (r < 0)
         return r;
       if (refs->manifests_len == 0)

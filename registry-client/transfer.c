@@ -2,8 +2,10 @@
  * time); transfer-image.c copies whole images on top of them.
  *
  * A job copies one blob:
- *   registry → local   GET streamed into a store blob writer, hashed as it
- *                      arrives; committed only when every blob of the
+ *   registry → local   GET streamed into a store blob writer through its
+ *                      writer thread (blob-sink.h), which hashes, writes,
+ *                      verifies and fsyncs; committed (renamed, one fsync
+ *                      of the directory) only when every blob of the
  *                      transfer is verified, so a failure leaves the store
  *                      as it was
  *   local → registry   POST, then PUT (or PATCH chunks and PUT) from the file
@@ -18,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "blob-sink.h"
 #include "image.h"
 #include "oci/cleanup.h"
 #include "oci/json.h"
@@ -28,6 +31,8 @@
  * delivers at once (256 KiB, http.c), so a paused download can always be
  * taken whole once the upload has drained it. */
 #define PIPE_SIZE (4u * 1024 * 1024)
+/* Reads of a local source. */
+#define READ_SIZE (1u << 20)
 
 struct transfer;
 
@@ -38,6 +43,7 @@ struct blob_job {
   bool own_fd;
   struct http_request *get;      /* registry source */
   struct oci_blob_writer *writer;
+  struct blob_sink *sink;        /* the writer's thread (blob-sink.h) */
   struct http_request *up;       /* the upload request in flight */
   char *location;
   uint64_t acked;                /* the registry holds [0, acked) */
@@ -90,6 +96,7 @@ job_free (struct blob_job *j)
   if (j->location && !j->up_done && j->t->dst->kind == IMAGE_REGISTRY)
     registry_upload_cancel (&j->t->dst->repo, j->location);
   free (j->location);
+  blob_sink_free (j->sink);
   oci_blob_writer_free (j->writer);
   oci_digester_free (j->digester);
   if (j->own_fd && j->fd >= 0)
@@ -135,16 +142,22 @@ static int
 writer_sink (void *ctx, const char *buf, size_t len, struct oci_error *err)
 {
   struct blob_job *j = ctx;
-  int r = oci_blob_writer_write (j->writer, buf, len, err);
-  if (r == 0)
-    r = oci_digester_update (j->digester, buf, len, err);
+  int r;
+
+  /* Refused at once: a hostile server cannot fill the disk under a small
+   * descriptor. */
+  if (j->received + len > blob_size (j))
+    return oci_error_set (err, EIO, "blob %s: size mismatch: more than the expected %" PRIu64 " bytes",
+                          j->desc->digest, blob_size (j));
+  r = blob_sink_write (j->sink, buf, len, err);
   if (r < 0)
     return r;
   j->received += len;
   return 0;
 }
 
-/* The digest and size of what arrived, before anything becomes visible. */
+/* The digest and size of what arrived through the pipe (registry to
+ * registry), before the upload is closed. */
 static int
 verify_received (struct blob_job *j, struct oci_error *err)
 {
@@ -337,13 +350,19 @@ download_done (struct http_engine *e, struct http_request *req, void *ctx, struc
       return oci_error_wrap (err, "blob %s", j->desc->digest);
     }
   j->get_done = true;
+  if (j->writer)
+    {
+      /* Its thread verifies and flushes it; transfer_run waits. */
+      r = blob_sink_close (j->sink, err);
+      if (r < 0)
+        return oci_error_wrap (err, "%s", j->t->src->spec);
+      return job_complete (j, "done", err);
+    }
   /* The destination checks the digest too, but we refuse to vouch for
    * what the source got wrong. */
   r = verify_received (j, err);
   if (r < 0)
     return oci_error_wrap (err, "%s", j->t->src->spec);
-  if (j->writer)
-    return job_complete (j, "done", err);
   if (j->up)
     http_engine_unpause (j->t->engine, j->up);
   return maybe_finish (j, err);
@@ -357,30 +376,30 @@ same_registry (const struct registry_repo *a, const struct registry_repo *b)
   return a && b && a->host == b->host;
 }
 
-/* A local source into the writer, hashed and verified. */
+/* A local source into the writer's thread. */
 static int
 copy_fd (struct blob_job *j, struct oci_error *err)
 {
-  cleanup_free char *buf = malloc (1 << 20);
+  cleanup_free char *buf = malloc (READ_SIZE);
   int r;
 
   if (!buf)
     return oci_error_set (err, ENOMEM, "copy blob");
   for (;;)
     {
-      ssize_t n = read (j->fd, buf, 1 << 20);
+      ssize_t n = read (j->fd, buf, READ_SIZE);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
         return oci_error_set (err, errno, "read blob %s", j->desc->digest);
       if (n == 0)
         break;
-      r = writer_sink (j, buf, n, err);
+      r = writer_sink (j, buf, (size_t) n, err);
       if (r < 0)
         return r;
       progress_update (j->t->progress, j->pi, j->received);
     }
-  return verify_received (j, err);
+  return blob_sink_close (j->sink, err);
 }
 
 /* 1 when the blob was there already (or mounted), 2 when copied at once,
@@ -420,7 +439,7 @@ job_start (struct blob_job *j, struct oci_error *err)
                               t->src->spec, size, j->desc->size);
     }
 
-  if (is_local (t->dst) || j->fd < 0)
+  if (!is_local (t->dst) && j->fd < 0)
     {
       enum oci_digest_alg alg;
       r = oci_digest_parse (digest, &alg, err);
@@ -432,6 +451,9 @@ job_start (struct blob_job *j, struct oci_error *err)
   if (is_local (t->dst))
     {
       r = oci_store_blob_writer (t->dst->store, digest, j->desc->size, &j->writer, err);
+      if (r < 0)
+        return r;
+      r = blob_sink_new (j->writer, digest, &j->sink, err);
       if (r < 0)
         return r;
       if (j->fd >= 0)
@@ -489,6 +511,22 @@ job_start (struct blob_job *j, struct oci_error *err)
   return r < 0 ? r : 0;
 }
 
+/* Waits for a blob's writer thread, which verifies and flushes it. */
+static int
+reap_sink (struct blob_job *j, struct oci_error *err)
+{
+  int r;
+
+  if (!j->sink)
+    return 0;
+  r = blob_sink_wait (j->sink, err);
+  blob_sink_free (j->sink);
+  j->sink = NULL;
+  if (r < 0)
+    return oci_error_wrap (err, "%s", j->t->src ? j->t->src->spec : "blob");
+  return 0;
+}
+
 static int
 pump (struct transfer *t, struct oci_error *err)
 {
@@ -498,6 +536,23 @@ pump (struct transfer *t, struct oci_error *err)
     {
       struct blob_job *j = t->queue;
       int r;
+
+      /* Threads of finished downloads still flushing: a few at most. */
+      if (is_local (t->dst))
+        {
+          int flushing = 0;
+          for (struct blob_job *k = t->jobs; k; k = k->next)
+            if (k->sink && k->finished)
+              flushing++;
+          for (struct blob_job *k = t->jobs; k && flushing > parallel; k = k->next)
+            if (k->sink && k->finished)
+              {
+                r = reap_sink (k, err);
+                if (r < 0)
+                  return r;
+                flushing--;
+              }
+        }
 
       t->queue = j->next_queued;
       if (!t->queue)
@@ -598,14 +653,29 @@ transfer_run (struct transfer *t, struct oci_error *err)
     for (struct blob_job *j = t->jobs; j; j = j->next)
       if (!j->finished)
         return oci_error_set (err, EIO, "blob %s: transfer stopped unfinished", j->desc->digest);
-  /* Every blob verified: now they become visible. */
+  /* Every blob verified (by its thread) and durable... */
   for (struct blob_job *j = t->jobs; r == 0 && j; j = j->next)
-    if (j->writer)
-      {
-        r = oci_blob_writer_commit (j->writer, NULL, NULL, err);
-        if (r < 0)
-          return oci_error_wrap (err, "store blob %s in %s", j->desc->digest, t->dst->spec);
-      }
+    r = reap_sink (j, err);
+  /* ... now they become visible, with one fsync of their directory. */
+  if (r == 0)
+    {
+      size_t n = 0;
+      cleanup_free struct oci_blob_writer **ws = NULL;
+      for (struct blob_job *j = t->jobs; j; j = j->next)
+        n += j->writer != NULL;
+      if (n == 0)
+        return 0;
+      ws = calloc (n, sizeof *ws);
+      if (!ws)
+        return oci_error_set (err, ENOMEM, "commit blobs");
+      n = 0;
+      for (struct blob_job *j = t->jobs; j; j = j->next)
+        if (j->writer)
+          ws[n++] = j->writer;
+      r = oci_blob_writers_commit (ws, n, err);
+      if (r < 0)
+        return oci_error_wrap (err, "store blobs in %s", t->dst->spec);
+    }
   return r;
 }
 

@@ -482,6 +482,14 @@ image_ref_open_source (struct regctl_globals *g, struct image_ref *r, struct oci
 }
 
 int
+image_ref_use_mirrors (struct image_ref *r, struct oci_error *err)
+{
+  if (r->kind != IMAGE_REGISTRY)
+    return 0;
+  return registry_repo_use_mirror (&r->repo, r->ref->digest ? r->ref->digest : r->ref->tag, err);
+}
+
+int
 image_ref_open_dest (struct regctl_globals *g, struct image_ref *r, struct oci_error *err)
 {
   int rc;

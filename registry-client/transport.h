@@ -45,6 +45,10 @@ void image_ref_clear (struct image_ref *r);
 
 /* Opens a source (an archive is unpacked to a temporary layout). */
 int image_ref_open_source (struct regctl_globals *g, struct image_ref *r, struct oci_error *err);
+/* A registry source of a whole image (pull, copy) reads from the first
+ * mirror of its registry that has it (registries config); others as they
+ * are. */
+int image_ref_use_mirrors (struct image_ref *r, struct oci_error *err);
 /* Opens a destination (layouts and the store are created when absent). */
 int image_ref_open_dest (struct regctl_globals *g, struct image_ref *r, struct oci_error *err);
 /* Finishes a destination: an archive is written from its staging layout. */

@@ -362,6 +362,11 @@ ctd_teardown_file() {
 	if [ -d "$CTD_SHIM_DIR" ]; then
 		while IFS= read -r s; do
 			[ -n "$s" ] || continue
+			# A socket some live process listens on belongs to another
+			# containerd's shim (a concurrent run on this machine): not ours.
+			if ss -xl 2>/dev/null | grep -qF "$CTD_SHIM_DIR/$s"; then
+				continue
+			fi
 			__ctd_report "shim socket $CTD_SHIM_DIR/$s is left behind"
 			rm -f "${CTD_SHIM_DIR:?}/$s"
 		done < <(find "$CTD_SHIM_DIR" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort |

@@ -307,9 +307,73 @@ push_two_platforms() {
 	regctl referrers ls "$REG_B/without/refs:v1"
 	[ "$output" = "" ]
 
+	# Into an OCI layout (kept under the referrers tag schema), and out of
+	# it again to a registry.
+	regctl image copy --referrers "$REG/test/img:v1" "oci:$TEST_DIR/refs:v1"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$DIGEST" ]
+	jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"]' "$TEST_DIR/refs/index.json" |
+		grep -qx "sha256-${DIGEST#sha256:}"
+	[ -f "$(blob_path "$TEST_DIR/refs" "$sig")" ]
+	regctl image copy --referrers "oci:$TEST_DIR/refs:v1" "$REG_B/fromlayout/refs:v1"
+	[ "$status" -eq 0 ]
+	regctl referrers ls "$REG_B/fromlayout/refs:v1"
+	[ "$output" = "$sig application/vnd.example.sig" ]
+	regctl image copy "oci:$TEST_DIR/refs:v1" "$REG_B/fromlayout/norefs:v1"
+	regctl referrers ls "$REG_B/fromlayout/norefs:v1"
+	[ "$output" = "" ]
+
 	# Deleting the referrer takes it off the list.
 	regctl manifest delete "$REG/test/img@$sig"
 	[ "$status" -eq 0 ]
 	regctl referrers ls "$REG/test/img:v1"
 	[ "$output" = "" ]
+}
+
+@test "progress bars on stderr when it is a terminal, never otherwise" {
+	local l0 l1
+	l0=$(jq -r '.layers[0].digest' "$MANIFEST")
+	l1=$(jq -r '.layers[1].digest' "$MANIFEST")
+	l0=${l0#sha256:}
+	l1=${l1#sha256:}
+	# A terminal (script's pty): a final line per blob, drawn with ANSI
+	# erase-line sequences; the digest on stdout as always.
+	run script -qefc "$(printf '%q ' "$REGCTL" --store "$STORE" image pull "$REG/test/img:v1")" /dev/null </dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'\e[K'* ]]
+	[[ "$output" == *"${l0:0:19}"*"done ("*"KiB)"* ]]
+	[[ "$output" == *"${l1:0:19}"*"done ("*"KiB)"* ]]
+	[[ "$output" == *"$DIGEST"* ]]
+	# Again: every blob is there already.
+	run script -qefc "$(printf '%q ' "$REGCTL" --store "$STORE" image pull "$REG/test/img:v1")" /dev/null </dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"${l0:0:19}"*"exists ("* ]]
+	# --no-progress on a terminal, and no terminal at all: no bars.
+	rm -rf "$STORE"
+	run script -qefc "$(printf '%q ' "$REGCTL" --store "$STORE" --no-progress image pull "$REG/test/img:v1")" /dev/null </dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" != *$'\e'* ]]
+	[[ "$output" != *"done ("* ]]
+	rm -rf "$STORE"
+	run bash -c '"$@" 2>&1' _ "$REGCTL" --store "$STORE" image pull "$REG/test/img:v1"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$DIGEST" ]
+}
+
+@test "a full disk fails the pull at once, with the error, leaving nothing visible" {
+	requires root
+	local big
+	big=$(make_image "$LAYOUT" big --layers 2 --size 3000000)
+	curl_push_layout "$LAYOUT" big "$REG/test/big:v1"
+	mkdir -p "$TEST_DIR/small"
+	# A store on a 1 MiB tmpfs, in a mount namespace of its own.
+	# (A writer thread that failed once kept the pull waiting for ever.)
+	run unshare -m sh -c 'mount -t tmpfs -o size=1m tmpfs "$1" || exit 99
+		timeout -k 5 60 "$2" --store "$1/store" --no-progress image pull "$3"; rc=$?
+		ls "$1/store/blobs/sha256" >"$4"; find "$1/store/ingest" -name "tmp-*" >>"$4"; exit $rc' \
+		_ "$TEST_DIR/small" "$REGCTL" "$REG/test/big:v1" "$TEST_DIR/left"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"No space left on device"* ]]
+	[ ! -s "$TEST_DIR/left" ]
+	[ "$big" != "" ]
 }

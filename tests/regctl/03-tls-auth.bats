@@ -176,3 +176,74 @@ certs_d() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"plainHttp: expected true or false"* ]]
 }
+
+@test "TLS client certificates: certs.d client.cert and client.key, or clientCert and clientKey in the settings" {
+	start_registry --tls --client-ca
+	make_client_cert
+	# Without one the TLS handshake fails, and the fallback to HTTP finds
+	# no registry (a 400 from the TLS server): the TLS error is the one told.
+	regctl image copy "oci:$LAYOUT:v1" "$REG/mtls/img:v1"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"bad certificate"* ]]
+	[[ "$output" == *"over HTTP: GET http://$REG/v2/: 400"* ]]
+	certs_d "$REG"
+	cp "$TEST_DIR/tls/client.crt" "$TEST_DIR/certs.d/$REG/client.cert"
+	cp "$TEST_DIR/tls/client.key" "$TEST_DIR/certs.d/$REG/client.key"
+	regctl --tls-verify --certs-dir "$TEST_DIR/certs.d" image copy "oci:$LAYOUT:v1" "$REG/mtls/img:v1"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$DIGEST" ]
+	# A certificate without its key is refused by name.
+	rm "$TEST_DIR/certs.d/$REG/client.key"
+	regctl --tls-verify --certs-dir "$TEST_DIR/certs.d" digest "$REG/mtls/img:v1"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"client certificate $TEST_DIR/certs.d/$REG/client.cert has no key"* ]]
+	# The same from the per-registry settings.
+	jq -n --arg r "$REG" --arg ca "$TEST_DIR/tls/ca.crt" --arg c "$TEST_DIR/tls/client.crt" --arg k "$TEST_DIR/tls/client.key" \
+		'{registries: {($r): {caFile: $ca, clientCert: $c, clientKey: $k}}}' >"$TEST_DIR/mtls.json"
+	regctl --tls-verify --registries-config "$TEST_DIR/mtls.json" digest "$REG/mtls/img:v1"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$DIGEST" ]
+	jq -n --arg r "$REG" --arg ca "$TEST_DIR/tls/ca.crt" '{registries: {($r): {caFile: $ca}}}' >"$TEST_DIR/no-client.json"
+	regctl --tls-verify --registries-config "$TEST_DIR/no-client.json" digest "$REG/mtls/img:v1"
+	[ "$status" -eq 1 ]
+}
+
+@test "credential helpers: credsStore for every registry, docker's protocol" {
+	start_registry --tls --htpasswd tong:secret
+	mkdir -p "$TEST_DIR/bin" "$TEST_DIR/keychain"
+	# A keychain in files, one per server URL, as docker-credential-pass keeps them.
+	cat >"$TEST_DIR/bin/docker-credential-tongstore" <<-EOF
+		#!/bin/sh
+		k=$TEST_DIR/keychain
+		echo "\$1" >>"\$k/calls"
+		case "\$1" in
+		get) read -r url; f="\$k/\$(printf %s "\$url" | tr / _)"
+		     if [ -f "\$f" ]; then cat "\$f"; else echo "credentials not found in native keychain"; exit 1; fi ;;
+		store) cat >"\$k/input"; url=\$(jq -r .ServerURL "\$k/input"); mv "\$k/input" "\$k/\$(printf %s "\$url" | tr / _)" ;;
+		erase) read -r url; rm "\$k/\$(printf %s "\$url" | tr / _)" || exit 1 ;;
+		esac
+	EOF
+	chmod +x "$TEST_DIR/bin/docker-credential-tongstore"
+	echo '{"credsStore": "tongstore"}' >"$DOCKER_CONFIG/config.json"
+	# Nothing stored: anonymous, refused.
+	PATH=$TEST_DIR/bin:$PATH regctl image copy "oci:$LAYOUT:v1" "$REG/store/img:v1"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"401 Unauthorized"* ]]
+	PATH=$TEST_DIR/bin:$PATH regctl registry login -u tong -p secret "$REG"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .Username "$TEST_DIR/keychain/$REG")" = tong ]
+	[ "$(jq -r .Secret "$TEST_DIR/keychain/$REG")" = secret ]
+	# The secret stays out of config.json, which lists the registry.
+	[ "$(jq -c --arg r "$REG" '.auths[$r]' "$DOCKER_CONFIG/config.json")" = '{}' ]
+	! grep -q secret "$DOCKER_CONFIG/config.json"
+	PATH=$TEST_DIR/bin:$PATH regctl image copy "oci:$LAYOUT:v1" "$REG/store/img:v1"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$DIGEST" ]
+	grep -qx get "$TEST_DIR/keychain/calls"
+	PATH=$TEST_DIR/bin:$PATH regctl registry logout "$REG"
+	[ "$status" -eq 0 ]
+	[ ! -e "$TEST_DIR/keychain/$REG" ]
+	PATH=$TEST_DIR/bin:$PATH regctl digest "$REG/store/img:v1"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"401 Unauthorized"* ]]
+}

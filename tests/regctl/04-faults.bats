@@ -227,3 +227,44 @@ store_state() {
 	[ "$status" -eq 0 ]
 	[ -z "$(find "$STORE/ingest" -name 'tmp-*')" ]
 }
+
+@test "--parallel bounds the blob downloads in flight" {
+	start_fault_registry
+	make_image "$LAYOUT" four --layers 4 --size 1000 >/dev/null
+	regctl image copy "oci:$LAYOUT:four" "$FREG/test/four:v1"
+	[ "$status" -eq 0 ]
+	# Each blob GET takes a while: those in flight overlap.
+	fault delay=0.4 path=/blobs/sha256
+	regctl --parallel 1 image pull "$FREG/test/four:v1"
+	[ "$status" -eq 0 ]
+	[ "$(curl -sf "http://$FREG/stats" | jq .max_concurrent_blob_gets)" -eq 1 ]
+	fault clear_stats=1
+	rm -rf "$STORE"
+	regctl --parallel 3 image pull "$FREG/test/four:v1"
+	[ "$status" -eq 0 ]
+	[ "$(curl -sf "http://$FREG/stats" | jq .max_concurrent_blob_gets)" -eq 3 ]
+	# The default is 4 (five blobs here).
+	fault clear_stats=1
+	rm -rf "$STORE"
+	regctl image pull "$FREG/test/four:v1"
+	[ "$status" -eq 0 ]
+	[ "$(curl -sf "http://$FREG/stats" | jq .max_concurrent_blob_gets)" -eq 4 ]
+}
+
+@test "identity tokens from docker login: the OAuth2 refresh-token grant" {
+	start_fault_registry --auth bearer --user tong:secret --refresh-token rt-secret
+	jq -n --arg r "$FREG" '{auths: {($r): {identitytoken: "rt-secret"}}}' >"$DOCKER_CONFIG/config.json"
+	push_fixture
+	regctl image pull "$FREG/test/img:v1"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$DIGEST" ]
+	# Tokens came from POST /token only; the password was never needed.
+	[ "$(flog | jq -r 'select(.path | startswith("/token")) | .method' | sort -u)" = POST ]
+	[ "$(flog | jq -r 'select(.path | startswith("/v2/test")) | select(.auth == null) | .path' | wc -l)" -eq 0 ]
+	# A refresh token the registry does not know is a clear failure.
+	jq -n --arg r "$FREG" '{auths: {($r): {identitytoken: "stale"}}}' >"$DOCKER_CONFIG/config.json"
+	rm -rf "$STORE"
+	regctl image pull "$FREG/test/img:v1"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"authentication to $FREG failed"* ]]
+}

@@ -14,11 +14,16 @@ takes orders on POST /control?... (one fault set per call):
   redirect=HOST                      redirect blob GETs to http://HOST/redirected/...
   token_uses=N                       a Bearer token is good for N requests
   expire_tokens=1                    every token issued so far stops working
+  delay=SECONDS[&path=RE]            blob GETs wait SECONDS before answering
+  clear_stats=1                      forget the peak of concurrent blob GETs
   reset=1                            no faults
 
 GET /log returns every request seen as JSON lines (method, path, range,
-auth); GET /health answers 200.  With --auth bearer every /v2/ request
-needs a token from GET /token (Basic credentials --user U:P when given).
+auth); GET /stats the peak number of blob GETs served at once
+({"max_concurrent_blob_gets": N}); GET /health answers 200.  With --auth
+bearer every /v2/ request needs a token from GET /token (Basic credentials
+--user U:P when given), or from POST /token with the OAuth2 refresh-token
+grant (--refresh-token TOKEN, the identity token of `docker login`).
 """
 
 import argparse
@@ -29,6 +34,7 @@ import re
 import socket
 import sys
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlsplit
@@ -44,6 +50,8 @@ class State:
         self.manifests = {}     # (repo, digest) -> (media type, bytes)
         self.tags = {}          # (repo, tag) -> digest
         self.uploads = {}       # uuid -> bytearray
+        self.active_gets = 0    # blob GETs being served
+        self.max_active_gets = 0
         self.tokens = {}        # token -> remaining uses (None: unlimited)
         self.token_count = 0
         self.log = []
@@ -55,6 +63,7 @@ class State:
         self.big_manifest = 0
         self.redirect = None
         self.token_uses = None
+        self.delay = None       # (seconds, path RE)
 
     def take(self, kind, path):
         """The first fault of this kind matching path, consumed once."""
@@ -141,6 +150,15 @@ class Handler(BaseHTTPRequestHandler):
         return False
 
     def token(self, query):
+        if self.command == "POST":
+            # OAuth2: grant_type=refresh_token&refresh_token=...&scope=...
+            form = parse_qs(self.body().decode())
+            grant = form.get("grant_type", [""])[0]
+            refresh = form.get("refresh_token", [""])[0]
+            if grant != "refresh_token" or not self.st.args.refresh_token or refresh != self.st.args.refresh_token:
+                return self.error(401, "UNAUTHORIZED", "invalid refresh token")
+            query = {"scope": " ".join(form.get("scope", [])).split()}
+            return self.issue(query, "access_token")
         user = self.st.args.user
         if user:
             value = self.headers.get("Authorization", "")
@@ -148,6 +166,9 @@ class Handler(BaseHTTPRequestHandler):
                 self.error(401, "UNAUTHORIZED", "bad credentials",
                            {"WWW-Authenticate": 'Basic realm="fault-registry"'})
                 return
+        return self.issue(query, "token")
+
+    def issue(self, query, field):
         scopes = {}
         for s in query.get("scope", []):
             parts = s.split(":")
@@ -157,7 +178,7 @@ class Handler(BaseHTTPRequestHandler):
             self.st.token_count += 1
             tok = "tok-%d-%s" % (self.st.token_count, uuid.uuid4().hex[:8])
             self.st.tokens[tok] = {"uses": self.st.token_uses, "scopes": scopes}
-        self.send(200, json.dumps({"token": tok, "expires_in": 300}).encode(), content_type="application/json")
+        self.send(200, json.dumps({field: tok, "expires_in": 300}).encode(), content_type="application/json")
 
     # ---- faults ----
 
@@ -201,6 +222,10 @@ class Handler(BaseHTTPRequestHandler):
                 self.st.token_uses = int(q["token_uses"])
             if "expire_tokens" in q:
                 self.st.tokens.clear()
+            if "delay" in q:
+                self.st.delay = (float(q["delay"]), path)
+            if "clear_stats" in q:
+                self.st.max_active_gets = 0
         self.send(200, b"ok\n")
 
     # ---- API ----
@@ -212,6 +237,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, b"ok\n")
         if path == "/control" and self.command == "POST":
             return self.control(query)
+        if path == "/stats":
+            with self.st.lock:
+                text = json.dumps({"max_concurrent_blob_gets": self.st.max_active_gets})
+            return self.send(200, text.encode(), content_type="application/json")
         if path == "/log":
             with self.st.lock:
                 text = "".join(json.dumps(e) + "\n" for e in self.st.log)
@@ -257,6 +286,21 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(307, b"", {"Location": "http://%s/redirected/%s" % (redirect, digest)})
         if corrupt and data:
             data = bytes([data[0] ^ 0xFF]) + data[1:]
+        if self.command != "GET":
+            return self.serve_blob(data, digest)
+        with self.st.lock:
+            self.st.active_gets += 1
+            self.st.max_active_gets = max(self.st.max_active_gets, self.st.active_gets)
+            delay = self.st.delay
+        try:
+            if delay and re.search(delay[1], self.path):
+                time.sleep(delay[0])
+            return self.serve_blob(data, digest)
+        finally:
+            with self.st.lock:
+                self.st.active_gets -= 1
+
+    def serve_blob(self, data, digest):
         start = 0
         rng = self.headers.get("Range")
         headers = {"Docker-Content-Digest": digest, "Accept-Ranges": "bytes"}
@@ -397,6 +441,7 @@ def main():
     p.add_argument("--dir", required=True)
     p.add_argument("--auth", choices=["none", "bearer"], default="none")
     p.add_argument("--user", help="U:P required by the token endpoint")
+    p.add_argument("--refresh-token", help="the refresh token POST /token accepts")
     args = p.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True

@@ -15,12 +15,15 @@
 # Functions:
 #   regctl [-N|!] ARGS...        bats `run` of tong-regctl --store $STORE --no-progress ARGS
 #   __regctl ARGS...             the same without run (pipelines)
-#   start_registry [--tls] [--htpasswd USER:PASS] [--name NAME]
+#   start_registry [--tls [--client-ca]] [--htpasswd USER:PASS] [--name NAME]
 #                                starts a registry; sets REG (host:port), REG_DIR,
-#                                REG_PID, or REG_<NAME> and REG_DIR_<NAME> when named
+#                                REG_PID, or REG_<NAME> and REG_DIR_<NAME> when named;
+#                                --client-ca: TLS clients must show a certificate
+#                                of the test CA (make_client_cert)
 #   start_fault_registry [ARGS]  the fault-injecting registry (fault-registry.py);
 #                                sets FREG (host:port), FREG_PID, FREG_DIR
 #   make_ca                      a CA and a server certificate for IP:127.0.0.1 in $TEST_DIR/tls
+#   make_client_cert             a client certificate of that CA: $TEST_DIR/tls/client.{crt,key}
 #   make_image DIR NAME [OPTS]   make-image (prints the manifest digest)
 #   make_index DIR NAME DIGEST... an index of manifests already in DIR, tagged NAME
 #   curl_push_layout DIR NAME REG/REPO:TAG  push a layout image with curl (plain HTTP),
@@ -124,12 +127,24 @@ make_ca() {
 		-extfile "$d/ext.cnf" -out "$d/server.crt" 2>/dev/null || fail "openssl: sign" || return
 }
 
-# start_registry [--tls] [--htpasswd USER:PASS] [--name NAME]
+make_client_cert() {
+	local d=$TEST_DIR/tls
+	make_ca || return
+	[ -f "$d/client.crt" ] && return 0
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=tong-regctl test client" \
+		-keyout "$d/client.key" -out "$d/client.csr" 2>/dev/null || fail "openssl: client CSR" || return
+	printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n' >"$d/client-ext.cnf"
+	openssl x509 -req -in "$d/client.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
+		-extfile "$d/client-ext.cnf" -out "$d/client.crt" 2>/dev/null || fail "openssl: sign the client" || return
+}
+
+# start_registry [--tls [--client-ca]] [--htpasswd USER:PASS] [--name NAME]
 start_registry() {
-	local tls= htpasswd= name=
+	local tls= client_ca= htpasswd= name=
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--tls) tls=1 ;;
+		--client-ca) client_ca=1 ;;
 		--htpasswd) htpasswd=$2; shift ;;
 		--name) name=$2; shift ;;
 		*) fail "start_registry: unknown option $1"; return ;;
@@ -163,6 +178,10 @@ start_registry() {
 			echo "  tls:"
 			echo "    certificate: $TEST_DIR/tls/server.crt"
 			echo "    key: $TEST_DIR/tls/server.key"
+			if [ -n "$client_ca" ]; then
+				echo "    clientcas:"
+				echo "      - $TEST_DIR/tls/ca.crt"
+			fi
 		fi
 		if [ -n "$htpasswd" ]; then
 			htpasswd -Bbn "${htpasswd%%:*}" "${htpasswd#*:}" >"$dir/htpasswd" 2>/dev/null
@@ -183,7 +202,11 @@ start_registry() {
 		REG_DIR=$dir
 		REG_PID=$!
 	fi
-	if [ -n "$tls" ]; then
+	if [ -n "$tls" ] && [ -n "$client_ca" ]; then
+		make_client_cert || return
+		__wait_http "https://127.0.0.1:$port/v2/" --cacert "$TEST_DIR/tls/ca.crt" \
+			--cert "$TEST_DIR/tls/client.crt" --key "$TEST_DIR/tls/client.key" || { cat "$dir/log" >&2; return 1; }
+	elif [ -n "$tls" ]; then
 		__wait_http "https://127.0.0.1:$port/v2/" --cacert "$TEST_DIR/tls/ca.crt" || { cat "$dir/log" >&2; return 1; }
 	else
 		__wait_http "http://127.0.0.1:$port/v2/" || { cat "$dir/log" >&2; return 1; }

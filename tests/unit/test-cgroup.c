@@ -396,9 +396,16 @@ test_devices_emulator (struct unit_state *st)
     CHECK (st, tong_dev_rules_from_spec (d, 2, &rules, &n, &err) < 0);
     CHECK (st, strstr (err.msg, "linux.resources.devices[1].type") != NULL);
     d[1].type = "b";
-    d[1].access = "rx";
+    d[1].access = "xz";
     CHECK (st, tong_dev_rules_from_spec (d, 2, &rules, &n, &err) < 0);
     CHECK (st, strstr (err.msg, "linux.resources.devices[1].access") != NULL);
+    d[1].access = "r1";
+    CHECK (st, tong_dev_rules_from_spec (d, 2, &rules, &n, &err) < 0);
+    /* Other letters are ignored, as runc ignores them ("rwa"). */
+    d[1].access = "rwa";
+    CHECK_INT (st, tong_dev_rules_from_spec (d, 2, &rules, &n, &err), 0);
+    free (rules);
+    rules = NULL;
     d[1].access = "";
     CHECK (st, tong_dev_rules_from_spec (d, 2, &rules, &n, &err) < 0);
     d[1].access = "r";

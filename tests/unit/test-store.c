@@ -460,6 +460,58 @@ out:
   free (dir);
 }
 
+/* finish verifies and flushes without making a blob visible; a batch
+ * commit makes them all visible; a mismatch found by finish leaves
+ * nothing. */
+static void
+finish_then_batch_commit (struct unit_state *st)
+{
+  char *dir = tmpdir ();
+  struct oci_store *s = create_store (st, dir);
+  struct oci_error err = { 0 };
+  struct oci_blob_writer *ws[2] = { NULL, NULL };
+  struct oci_blob_writer *bad = NULL;
+  const char *other = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+  char digest[OCI_DIGEST_MAX];
+
+  if (!s)
+    goto out;
+  CHECK_INT (st, oci_store_blob_writer (s, HELLO_SHA256, 5, &ws[0], &err), 0);
+  CHECK_INT (st, oci_blob_writer_write (ws[0], "hel", 3, &err), 0);
+  oci_blob_writer_start_writeback (ws[0]);
+  CHECK_INT (st, oci_blob_writer_write (ws[0], "lo", 2, &err), 0);
+  CHECK_INT (st, oci_blob_writer_finish (ws[0], &err), 0);
+  CHECK_INT (st, oci_blob_writer_finish (ws[0], &err), 0);
+  CHECK (st, oci_blob_writer_write (ws[0], "!", 1, &err) < 0);
+  CHECK (st, !blob_exists (dir, HELLO_SHA256));
+  CHECK_INT (st, count_temp_files (dir), 1);
+  /* The second one is finished by the batch commit itself. */
+  CHECK_INT (st, oci_store_blob_writer (s, NULL, -1, &ws[1], &err), 0);
+  CHECK_INT (st, oci_blob_writer_write (ws[1], "world", 5, &err), 0);
+  CHECK_INT (st, oci_blob_writers_commit (ws, 2, &err), 0);
+  CHECK (st, blob_exists (dir, HELLO_SHA256));
+  CHECK_INT (st, count_blobs (dir), 2);
+  CHECK_INT (st, count_temp_files (dir), 0);
+  CHECK_INT (st, oci_store_put_blob (s, "world", 5, NULL, digest, &err), 0);
+  CHECK (st, blob_exists (dir, digest));
+
+  CHECK_INT (st, oci_store_blob_writer (s, other, 5, &bad, &err), 0);
+  CHECK_INT (st, oci_blob_writer_write (bad, "hello", 5, &err), 0);
+  CHECK (st, oci_blob_writer_finish (bad, &err) < 0);
+  CHECK (st, strstr (err.msg, "digest mismatch") != NULL);
+  CHECK_INT (st, count_temp_files (dir), 0);
+  CHECK (st, oci_blob_writers_commit (&bad, 1, &err) < 0);
+  CHECK (st, !blob_exists (dir, other));
+
+out:
+  oci_blob_writer_free (ws[0]);
+  oci_blob_writer_free (ws[1]);
+  oci_blob_writer_free (bad);
+  oci_store_close (s);
+  rm_rf (dir);
+  free (dir);
+}
+
 static void
 no_symlinks_out_of_the_store (struct unit_state *st)
 {
@@ -1128,6 +1180,7 @@ main (void)
   RUN (layout_shape);
   RUN (blob_roundtrip);
   RUN (mismatches_leave_nothing);
+  RUN (finish_then_batch_commit);
   RUN (no_symlinks_out_of_the_store);
   RUN (tag_and_resolve);
   RUN (retag_moves_and_untag);

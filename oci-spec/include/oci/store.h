@@ -72,6 +72,18 @@ int oci_blob_writer_write (struct oci_blob_writer *w, const void *buf, size_t le
  * temporary file is removed. */
 int oci_blob_writer_commit (struct oci_blob_writer *w, char ret_digest[OCI_DIGEST_MAX], int64_t *ret_size,
                             struct oci_error *err);
+/* Optional, before commit.  start_writeback starts writing out what was
+ * written so far without waiting, so that the final fsync has little left
+ * to do.  finish verifies digest and size and makes the content durable
+ * (on a mismatch the temporary file is removed, as by commit), without
+ * making the blob visible: a caller with many blobs verifies them all
+ * before commit, which then only renames.  No write after finish. */
+void oci_blob_writer_start_writeback (struct oci_blob_writer *w);
+int oci_blob_writer_finish (struct oci_blob_writer *w, struct oci_error *err);
+/* Commits n writers as commit does each, the blob directory made durable
+ * once for all the renames.  On a failure, those before it are committed
+ * and the failing one is discarded. */
+int oci_blob_writers_commit (struct oci_blob_writer *const *ws, size_t n, struct oci_error *err);
 /* Discards an uncommitted blob; NULL is fine. */
 void oci_blob_writer_free (struct oci_blob_writer *w);
 static inline void
