@@ -39,7 +39,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILDDIR)/tests/%)
 
 PROGRAMS := $(BUILDDIR)/tong $(BUILDDIR)/tong-shim $(BUILDDIR)/tong-build $(BUILDDIR)/tong-regctl
 
-.PHONY: all check check-cgroup2 asan demo deps clean test-bins
+.PHONY: all check check-cgroup2 check-cri asan demo deps clean test-bins
 all: $(PROGRAMS)
 
 $(BUILDDIR)/%.o: %.c
@@ -104,6 +104,11 @@ check: test-bins
 # tests there (tests/vm/run) and counts their TAP like check does.
 check-cgroup2: $(BUILDDIR)/tong $(BUILDDIR)/tests/probe
 	BUILDDIR=$(abspath $(BUILDDIR)) tests/vm/check-cgroup2
+
+# The CRI lane alone (make check runs it too): containerd's CRI plugin with
+# tong as the runc binary, driven by tests/cri/cri-client.py.
+check-cri: $(BUILDDIR)/tong $(BUILDDIR)/tests/probe
+	BUILDDIR=$(abspath $(BUILDDIR)) tests/cri/check-cri
 
 asan:
 	$(MAKE) BUILDDIR=build-asan SANITIZE='-fsanitize=address,undefined -fno-omit-frame-pointer' CFLAGS='-O1 -g' check
