@@ -177,7 +177,7 @@ setup (struct tong_init_args *a, struct tong_process *proc, struct oci_error *er
   if (r == 0 && a->console_fd < 0 && setsid () < 0)
     r = oci_error_set (err, errno, "setsid");
   if (r == 0)
-    r = tong_rootfs_finalize (spec, err);
+    r = tong_rootfs_finalize (&rfs, err);
   if (r == 0)
     r = join_keyring (a, err);
   if (r == 0)

@@ -188,7 +188,11 @@ mount_one (struct tong_rootfs *r, const struct oci_spec_mount *m, size_t idx, st
     return oci_error_wrap (err, "mounts[%zu]", idx);
   bind = o.bind || (type && strcmp (type, "bind") == 0);
   if (readonly_dev_later (m, &o, bind))
-    o.flags &= ~MS_RDONLY;
+    {
+      r->dev_ro_flags = o.flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME
+                                   | MS_RELATIME | MS_STRICTATIME);
+      o.flags &= ~MS_RDONLY;
+    }
   if (o.tmpcopyup && !(type && strcmp (type, "tmpfs") == 0))
     {
       ret = oci_error_set (err, EINVAL, "mounts[%zu] %s: tmpcopyup applies to tmpfs mounts only", idx,
@@ -800,8 +804,9 @@ write_sysctl (const char *key, const char *value, struct oci_error *err)
 }
 
 int
-tong_rootfs_finalize (const struct oci_spec *spec, struct oci_error *err)
+tong_rootfs_finalize (const struct tong_rootfs *rfs, struct oci_error *err)
 {
+  const struct oci_spec *spec = rfs->spec;
   const struct oci_spec_linux *l = spec->linux_;
   size_t i;
   int r;
@@ -825,21 +830,8 @@ tong_rootfs_finalize (const struct oci_spec *spec, struct oci_error *err)
       if (r < 0)
         return oci_error_wrap (err, "linux.maskedPaths[%zu]", i);
     }
-  for (i = 0; i < spec->mounts_len; i++)
-    {
-      const struct oci_spec_mount *m = &spec->mounts[i];
-      struct tong_mount_opts o = { 0 };
-      if (tong_mount_opts_parse (m->options, m->options_len, &o, err) < 0)
-        return oci_error_wrap (err, "mounts[%zu]", i);
-      r = 0;
-      if (readonly_dev_later (m, &o, o.bind || (m->type && strcmp (m->type, "bind") == 0)))
-        r = bind_remount ("/dev", o.flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME
-                                             | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME),
-                          "/dev read-only", err);
-      tong_mount_opts_release (&o);
-      if (r < 0)
-        return r;
-    }
+  if (rfs->dev_ro_flags && (r = bind_remount ("/dev", rfs->dev_ro_flags, "/dev read-only", err)) < 0)
+    return r;
   if (spec->root && spec->root->readonly_present && spec->root->readonly)
     {
       r = bind_remount ("/", MS_RDONLY, "/ read-only", err);

@@ -15,6 +15,7 @@ struct tong_rootfs {
   bool userns;          /* in a new user namespace: no mknod, bind devices */
   bool cgroupns;        /* in a new cgroup namespace */
   int rootfd;           /* O_PATH fd of the rootfs mount, after prepare */
+  unsigned long dev_ro_flags; /* a read-only /dev's flags, applied by finalize */
   const int *source_fds; /* per mount: O_PATH of a bind source opened by the
                             parent before the user namespace, or -1; NULL */
 };
@@ -34,7 +35,7 @@ int tong_rootfs_mount_all (struct tong_rootfs *r, struct oci_error *err);
 int tong_rootfs_create_devices (struct tong_rootfs *r, struct oci_error *err);
 int tong_rootfs_pivot (struct tong_rootfs *r, bool no_pivot, struct oci_error *err);
 /* After pivot_root: what needs the final view. */
-int tong_rootfs_finalize (const struct oci_spec *spec, struct oci_error *err);
+int tong_rootfs_finalize (const struct tong_rootfs *r, struct oci_error *err);
 
 /* rootfs-copyup.c: a tmpfs at target seeded with target's contents. */
 int tong_rootfs_tmpcopyup (const char *target_fdpath, unsigned long flags, const char *data, const char *what,
