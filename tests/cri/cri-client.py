@@ -19,6 +19,7 @@ Commands:
                                   (verbose), as JSON
     pods | list [--pod POD-ID]    ListPodSandbox / ListContainers, as JSON
     images                        ImageService.ListImages, as JSON
+    pull IMAGE                    ImageService.PullImage; prints the image's id
 
 POD.json and CTR.json are a PodSandboxConfig and a ContainerConfig in
 protobuf's JSON mapping (field names as in cri.proto), as crictl takes them.
@@ -128,6 +129,7 @@ def main():
     sub.add_parser("pods")
     s = sub.add_parser("list"); s.add_argument("--pod", default="")
     sub.add_parser("images")
+    s = sub.add_parser("pull"); s.add_argument("image")
     a = p.parse_args()
 
     timeout = float(os.environ.get("CRI_TIMEOUT", "60"))
@@ -188,6 +190,9 @@ def main():
         dump(c.rt("ListContainers", filter=flt))
     elif a.cmd == "images":
         dump(c.call("ImageService", "ListImages"))
+    elif a.cmd == "pull":
+        spec = c.msg("ImageSpec")(image=a.image)
+        print(c.call("ImageService", "PullImage", image=spec).image_ref)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,14 @@
 #
 # Variables: CRI_DIR, CRI_ENDPOINT, CRI_DESCRIPTORS, CRI_BRIDGE, CRI_SUBNET,
 # CRI_NET (CNI network name), CRI_CGROUP_PARENT, PAUSE_IMAGE, IMAGE.
+#
+# Set before cri_setup_file:
+#   CRI_MIRROR=HOST:PORT    a plain-HTTP registry containerd uses as the
+#                           mirror of registry.k8s.io and gcr.io
+#   CRI_HOST_ON_BRIDGE=1    the host gets the subnet's first address on the
+#                           bridge, so it reaches the pods directly
+# Processes whose pids are in $CRI_DIR/.pids (helpers started for the
+# file, such as a registry) are killed by pid in cri_teardown_file.
 
 CRI_TESTS=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
 : "${CRI_PYTHON:=/usr/bin/python3}"
@@ -136,6 +144,18 @@ __cri_snapshot() { # DIR: writes what is there now into DIR
 	find /tmp -mindepth 1 -maxdepth 1 2>/dev/null | sort >"$d/tmp"
 	find "$CTD_SHIM_DIR" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort >"$d/shim-sockets"
 	find /run/netns -mindepth 1 -maxdepth 1 2>/dev/null | sort >"$d/run-netns" || true
+	awk 'NR > 1 { print $2 }' /proc/sysvipc/shm | sort >"$d/shm"
+}
+
+# __cri_remove_critest_shm: critest's HostIpc specs make 1 MiB shared
+# memory segments on the host with ipcmk and never remove them: the new,
+# unattached ones of that size go.
+__cri_remove_critest_shm() {
+	local id
+	while read -r id; do
+		ipcrm -m "$id" 2>/dev/null || __cri_report "cannot remove shared memory segment $id"
+	done < <(awk 'NR > 1 && $4 == 1048576 && $7 == 0 { print $2 }' /proc/sysvipc/shm | sort |
+		comm -13 "$CRI_DIR/before/shm" -)
 }
 
 # ---- per file --------------------------------------------------------------
@@ -240,6 +260,26 @@ cri_setup_file() {
 		    conf_dir = "$CRI_DIR/cni/net.d"
 		    max_conf_num = 1
 	EOF
+	# Images from registry.k8s.io and gcr.io (critest's) come from a local
+	# registry that has stand-ins under the same paths.
+	local reg
+	for reg in ${CRI_MIRROR:+registry.k8s.io gcr.io}; do
+		cat >>"$CRI_DIR/config.toml" <<-EOF
+			[plugins."io.containerd.grpc.v1.cri".registry.mirrors."$reg"]
+			  endpoint = ["http://$CRI_MIRROR"]
+		EOF
+	done
+
+	# The host on the bridge (critest fetches pages from the pods): the
+	# bridge made here with the subnet's first address, which host-local
+	# keeps for the gateway; the bridge plugin (isGateway false) takes it
+	# as it is and the host's forwarding stays off.
+	if [ -n "${CRI_HOST_ON_BRIDGE:-}" ]; then
+		ip link add "$CRI_BRIDGE" type bridge &&
+			ip addr add "${CRI_SUBNET%.0/24}.1/24" dev "$CRI_BRIDGE" &&
+			ip link set "$CRI_BRIDGE" up ||
+			fail "cannot make the bridge $CRI_BRIDGE with the host's address" || return
+	fi
 
 	# The descriptors of the client's messages.
 	"$CRI_PYTHON" -m grpc_tools.protoc -I "$CRI_TESTS" --include_imports \
@@ -348,7 +388,7 @@ __cri_check_after() {
 	# Other work shares these: what it removed meanwhile is not our business,
 	# what is new is (except ip_forward: any change).
 	local f added
-	for f in iptables-nat iptables-filter ip6tables-nat ip6tables-filter nft-tables var-lib-cni shim-sockets run-netns; do
+	for f in iptables-nat iptables-filter ip6tables-nat ip6tables-filter nft-tables var-lib-cni shim-sockets run-netns shm; do
 		added=$(comm -13 "$CRI_DIR/before/$f" "$a/$f")
 		[ -z "$added" ] || __cri_report "new in $f since before the test: $(tr '\n' ' ' <<<"$added")"
 	done
@@ -385,6 +425,18 @@ cri_teardown_file() {
 			kill -KILL "$CTD_PID" 2>/dev/null || true
 		fi
 		wait "$CTD_PID" 2>/dev/null || true
+	fi
+
+	if [ -f "$CRI_DIR/.pids" ]; then
+		while read -r pid; do
+			[ -n "$pid" ] || continue
+			kill -KILL "$pid" 2>/dev/null || true
+			for ((i = 0; i < 50; i++)); do
+				pid_gone "$pid" && break
+				sleep 0.1
+			done
+			pid_gone "$pid" || __cri_report "process $pid survived SIGKILL"
+		done <"$CRI_DIR/.pids"
 	fi
 
 	local shims=()
@@ -470,6 +522,7 @@ cri_teardown_file() {
 		__cri_report "/run/containerd is left behind: $(find /run/containerd | tr '\n' ' ')"
 	fi
 
+	__cri_remove_critest_shm
 	__cri_check_after
 
 	if [ -n "$__cri_failed" ] && [ -f "$CRI_DIR/containerd.log" ]; then

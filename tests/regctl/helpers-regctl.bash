@@ -15,8 +15,8 @@
 # Functions:
 #   regctl [-N|!] ARGS...        bats `run` of tong-regctl --store $STORE --no-progress ARGS
 #   __regctl ARGS...             the same without run (pipelines)
-#   start_registry [--tls [--client-ca]] [--htpasswd USER:PASS] [--name NAME]
-#                                starts a registry; sets REG (host:port), REG_DIR,
+#   start_registry [--tls [--client-ca]] [--htpasswd USER:PASS] [--name NAME] [--port PORT]
+#                                starts a registry (on a free port unless PORT); sets REG (host:port), REG_DIR,
 #                                REG_PID, or REG_<NAME> and REG_DIR_<NAME> when named;
 #                                --client-ca: TLS clients must show a certificate
 #                                of the test CA (make_client_cert)
@@ -138,11 +138,12 @@ make_client_cert() {
 		-extfile "$d/client-ext.cnf" -out "$d/client.crt" 2>/dev/null || fail "openssl: sign the client" || return
 }
 
-# start_registry [--tls [--client-ca]] [--htpasswd USER:PASS] [--name NAME]
+# start_registry [--tls [--client-ca]] [--htpasswd USER:PASS] [--name NAME] [--port PORT]
 start_registry() {
-	local tls= client_ca= htpasswd= name=
+	local tls= client_ca= htpasswd= name= port=
 	while [ $# -gt 0 ]; do
 		case $1 in
+		--port) port=$2; shift ;;
 		--tls) tls=1 ;;
 		--client-ca) client_ca=1 ;;
 		--htpasswd) htpasswd=$2; shift ;;
@@ -152,8 +153,8 @@ start_registry() {
 		shift
 	done
 	[ -x "$DOCKER_REGISTRY" ] || fail "docker-registry is not installed (make deps)" || return
-	local port dir
-	port=$(free_port) || return
+	local dir
+	[ -n "$port" ] || port=$(free_port) || return
 	dir=$TEST_DIR/registry-$port
 	mkdir -p "$dir/data"
 	{
