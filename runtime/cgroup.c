@@ -612,8 +612,8 @@ out:
   return r;
 }
 
-int
-tong_cgroup_enter (const struct tong_cgroup *cg, pid_t pid, struct oci_error *err)
+static int
+enter (const struct tong_cgroup *cg, pid_t pid, bool skip_v2, struct oci_error *err)
 {
   char path[PATH_MAX], value[24];
   int len = snprintf (value, sizeof value, "%d", (int) pid);
@@ -622,6 +622,9 @@ tong_cgroup_enter (const struct tong_cgroup *cg, pid_t pid, struct oci_error *er
     {
       int fd, tries;
       ssize_t w = -1;
+
+      if (skip_v2 && cg->h[i].v2)
+        continue;
 
       if ((size_t) snprintf (path, sizeof path, "%s/cgroup.procs", cg->h[i].dir) >= sizeof path)
         return oci_error_set (err, ENAMETOOLONG, "cgroup: join %s", cg->h[i].dir);
@@ -645,6 +648,18 @@ tong_cgroup_enter (const struct tong_cgroup *cg, pid_t pid, struct oci_error *er
       close (fd);
     }
   return 0;
+}
+
+int
+tong_cgroup_enter (const struct tong_cgroup *cg, pid_t pid, struct oci_error *err)
+{
+  return enter (cg, pid, false, err);
+}
+
+int
+tong_cgroup_enter_v1 (const struct tong_cgroup *cg, pid_t pid, struct oci_error *err)
+{
+  return enter (cg, pid, true, err);
 }
 
 bool

@@ -73,6 +73,8 @@ int tong_cgroup_setup (const char *cgroups_path, const char *id, const struct oc
  * after clone3 (CLONE_INTO_CGROUP) on a hybrid host, for the v1
  * hierarchies; calling it again is harmless. */
 int tong_cgroup_enter (const struct tong_cgroup *cg, pid_t pid, struct oci_error *err);
+/* The same but for the v2 cgroup, which pid was cloned into (tong_clone). */
+int tong_cgroup_enter_v1 (const struct tong_cgroup *cg, pid_t pid, struct oci_error *err);
 /* cgroup-sub.c: exec --cgroup ARG…: joins sub-cgroups ("PATH" or
  * "CTRL[,CTRL]:PATH") of the container's cgroup instead. */
 int tong_cgroup_enter_sub (const struct tong_cgroup *cg, pid_t pid, char *const *args, size_t nargs,

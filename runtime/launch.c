@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "clone.h"
 #include "create.h"
 #include "hooks.h"
 #include "namespaces.h"
@@ -168,6 +169,7 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
   char created[64];
   int sv[2] = { -1, -1 };
   pid_t child = -1;
+  bool in_cgroup = false;
   int64_t value;
   int r;
 
@@ -330,14 +332,14 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
       if (r < 0)
         goto fail;
     }
-  /* A raw clone behaves like fork: the child continues here with a copy of
-   * this stack, already inside the new namespaces. */
-  /* Not CLONE_NEWCGROUP here: a cgroup namespace is rooted where its
-   * creator is, so the child unshares it after joining its cgroup. */
+  /* The child continues here with a copy of this stack, already inside
+   * the new namespaces (and its v2 cgroup where the kernel can).  Not
+   * CLONE_NEWCGROUP here: a cgroup namespace is rooted where its creator
+   * is, so the child unshares it after joining its cgroup. */
   tong_log_debug (g, "nsexec container setup: cloning the init of %s (clone flags %#lx)", o->id,
                   (unsigned long) plan.clone_flags);
-  child = (pid_t) syscall (SYS_clone, (unsigned long) (plan.clone_flags & ~CLONE_NEWCGROUP) | SIGCHLD, NULL, NULL,
-                           NULL, 0);
+  child = tong_clone ((unsigned long) (plan.clone_flags & ~CLONE_NEWCGROUP), tong_cgroup_v2_dirfd (cg),
+                      &in_cgroup);
   if (child < 0)
     {
       r = oci_error_set (err, errno, "clone the container init");
@@ -352,7 +354,7 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
   sv[1] = -1;
   c->pid = child;
   /* The init joins its cgroup before it runs anything of its own. */
-  r = tong_cgroup_enter (cg, child, err);
+  r = in_cgroup ? tong_cgroup_enter_v1 (cg, child, err) : tong_cgroup_enter (cg, child, err);
   if (r == 0)
     r = tong_sync_send (sv[0], TONG_SYNC_CGROUP_ACK, 0, err);
   if (r < 0)

@@ -66,12 +66,14 @@ teardown() {
 	update_config '.linux.cgroupsPath = "/" + $id' --arg id "$CT_ID"
 	set_args /bin/cat /proc/self/cgroup
 	# `run`, not `create`: strace -f waits for every process it follows.
-	run_logged strace -f -qq -e trace=clone,clone3 -o "$TEST_DIR/strace" "$TONG" --root "$TONG_TEST_ROOT" run "$CT_ID"
+	run_logged strace -f -qq -e trace=clone,clone3,openat -o "$TEST_DIR/strace" "$TONG" --root "$TONG_TEST_ROOT" run "$CT_ID"
 	[ "$status" -eq 0 ]
 	[ "$output" = "0::/$CT_ID" ]
-	grep -q 'clone3(' "$TEST_DIR/strace" ||
-		skip "KNOWN GAP: tong does not call clone3 yet: the init is cloned, then moved into its cgroup (runtime/launch.c)"
-	grep -q 'CLONE_INTO_CGROUP' "$TEST_DIR/strace" || fail "clone3 without CLONE_INTO_CGROUP: $(cat "$TEST_DIR/strace")"
+	# The init's clone3 names the cgroup, and nothing writes the init's
+	# pid to cgroup.procs afterwards.
+	grep -q 'clone3(.*CLONE_INTO_CGROUP' "$TEST_DIR/strace" ||
+		fail "no clone3 with CLONE_INTO_CGROUP: $(grep clone "$TEST_DIR/strace")"
+	! grep 'cgroup.procs", O_WRONLY' "$TEST_DIR/strace" || fail "cgroup.procs written after clone3"
 }
 
 # ---- freezer, kill -------------------------------------------------------------------------
