@@ -612,6 +612,21 @@ out:
   return r;
 }
 
+pid_t
+tong_cg_shown_pid (pid_t pid)
+{
+  char buf[24];
+  ssize_t n;
+
+  if (pid != 0)
+    return pid;
+  n = readlink ("/proc/self", buf, sizeof buf - 1);
+  if (n <= 0)
+    return getpid ();
+  buf[n] = '\0';
+  return (pid_t) atoi (buf);
+}
+
 int
 tong_cgroup_enter (const struct tong_cgroup *cg, pid_t pid, struct oci_error *err)
 {
@@ -640,7 +655,7 @@ tong_cgroup_enter (const struct tong_cgroup *cg, pid_t pid, struct oci_error *er
         {
           int e = errno;
           close (fd);
-          return oci_error_set (err, e, "cgroup: write %d to %s", (int) pid, path);
+          return oci_error_set (err, e, "cgroup: write %d to %s", (int) tong_cg_shown_pid (pid), path);
         }
       close (fd);
     }
