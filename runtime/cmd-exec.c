@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "create.h"
 #include "exec.h"
 #include "oci/cleanup.h"
@@ -243,12 +244,14 @@ tong_cmd_exec (const struct tong_globals *g, int argc, char **argv, struct oci_e
   struct exec_flags f = { 0 };
   struct tong_exec_opts o = { 0 };
   cleanup_container struct tong_container *c = NULL;
+  cleanup_cgroup struct tong_cgroup *cg = NULL;
   cleanup_json struct oci_json *config_json = NULL;
   struct oci_spec *config = NULL;
   struct oci_spec_process *proc = NULL;
+  struct oci_error cg_err = { 0 };
   enum tong_status st;
   char *end;
-  int opt, r;
+  int opt, r, cg_r = 0;
 
   while ((opt = getopt_long (argc, argv, "+e:tu:g:p:dc:", opts, NULL)) != -1)
     switch (opt)
@@ -330,7 +333,11 @@ tong_cmd_exec (const struct tong_globals *g, int argc, char **argv, struct oci_e
   r = tong_container_load (g->root, argv[optind], &c, err);
   if (r < 0)
     goto out;
-  st = tong_container_status (c);
+  /* Loaded once for the state and the exec; a failure matters only once
+   * the container is known to be running. */
+  if (c->cgroup_path && *c->cgroup_path)
+    cg_r = tong_cgroup_load (c->cgroup_path, &cg, &cg_err);
+  st = tong_container_status_in (c, cg);
   if (st == TONG_STOPPED || st == TONG_CREATING)
     {
       r = oci_error_set_code (err, EINVAL, "cannot exec in a %s container \"%s\"", tong_status_name (st), c->id);
@@ -341,6 +348,13 @@ tong_cmd_exec (const struct tong_globals *g, int argc, char **argv, struct oci_e
       r = oci_error_set_code (err, EINVAL, "cannot exec in a paused container \"%s\" (use --ignore-paused)", c->id);
       goto out;
     }
+  if (cg_r < 0)
+    {
+      *err = cg_err;
+      r = cg_r;
+      goto out;
+    }
+  o.cg = cg;
   r = load_config (c, &config_json, &config, err);
   if (r < 0)
     goto out;

@@ -289,7 +289,7 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
 {
   int fds[N_NS], sv[2] = { -1, -1 };
   cleanup_close int console_fd = -1, tty_ours = -1, master = -1;
-  cleanup_cgroup struct tong_cgroup *cg = NULL;
+  const struct tong_cgroup *cg = o->cg;
   struct child_ctx x;
   int64_t value = 0;
   pid_t child, pid;
@@ -310,12 +310,6 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
   else if (o->proxy_tty)
     {
       r = tong_tty_socketpair (&tty_ours, &console_fd, err);
-      if (r < 0)
-        goto out;
-    }
-  if (c->cgroup_path && *c->cgroup_path)
-    {
-      r = tong_cgroup_load (c->cgroup_path, &cg, err);
       if (r < 0)
         goto out;
     }

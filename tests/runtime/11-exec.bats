@@ -139,6 +139,22 @@ cap_line() {
 	[[ "$output" != *"should not run"* ]]
 }
 
+@test "exec: in a paused container it fails with exit 255, naming --ignore-paused; after resume it runs" {
+	requires cgroups_v1
+	start_container
+	tong pause "$CT_ID"
+	[ "$status" -eq 0 ]
+	tong_fg exec "$CT_ID" /probe echo should not run
+	[ "$status" -eq 255 ]
+	[[ "$output" == *paused*--ignore-paused* ]]
+	[[ "$output" != *"should not run"* ]]
+	tong resume "$CT_ID"
+	[ "$status" -eq 0 ]
+	tong_fg exec "$CT_ID" /probe echo runs
+	[ "$status" -eq 0 ]
+	[ "$output" = runs ]
+}
+
 @test "exec: an unknown container or no command fails with exit 255" {
 	tong_fg exec "$CT_ID-nosuch" /probe echo hi
 	[ "$status" -eq 255 ]
