@@ -141,19 +141,30 @@ cap_label (int cap, char *buf, size_t len)
 int
 tong_caps_drop_bounding (const struct tong_caps *c, struct oci_error *err)
 {
-  int cap, last = tong_caps_last_cap ();
   char label[32];
+  int cap;
 
-  for (cap = 0; cap <= last; cap++)
+  /* One prctl per capability to drop, none to find the kernel's last one:
+   * past it the kernel answers EINVAL.  c->bounding holds none past it. */
+  for (cap = 0; cap < 64; cap++)
     {
       if (c->bounding & BIT (cap))
         continue;
-      /* Reading first spares a process without CAP_SETPCAP an EPERM for
-       * what is already gone. */
-      if (prctl (PR_CAPBSET_READ, cap, 0, 0, 0) == 0)
+      if (prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
         continue;
-      if (prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-        return oci_error_set (err, errno, "drop %s from the bounding set", cap_label (cap, label, sizeof label));
+      if (errno == EINVAL)
+        break;
+      /* Without CAP_SETPCAP only what is already gone may be asked for. */
+      if (errno == EPERM)
+        {
+          int held = prctl (PR_CAPBSET_READ, cap, 0, 0, 0);
+          if (held == 0)
+            continue;
+          if (held < 0)
+            break;
+          errno = EPERM;
+        }
+      return oci_error_set (err, errno, "drop %s from the bounding set", cap_label (cap, label, sizeof label));
     }
   return 0;
 }
@@ -170,17 +181,23 @@ tong_caps_apply (const struct tong_caps *c, struct oci_error *err)
   struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
   struct __user_cap_data_struct data[2];
   uint64_t held_perm, held_inh, bset = 0, perm, eff, inh, amb;
-  int cap, last = tong_caps_last_cap ();
   char label[32];
+  int cap;
 
   memset (data, 0, sizeof data);
   if (capget (&hdr, data) < 0)
     return oci_error_set (err, errno, "capget");
   held_perm = join32 (data[0].permitted, data[1].permitted);
   held_inh = join32 (data[0].inheritable, data[1].inheritable);
-  for (cap = 0; cap <= last; cap++)
-    if (prctl (PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
-      bset |= BIT (cap);
+  /* The bounding set only matters for inheritable bits not held yet. */
+  for (cap = 0; cap < 64 && (c->inheritable & ~held_inh) >> cap; cap++)
+    {
+      int r = prctl (PR_CAPBSET_READ, cap, 0, 0, 0);
+      if (r < 0)
+        break;
+      if (r == 1)
+        bset |= BIT (cap);
+    }
 
   /* What capset(2) accepts without CAP_SETPCAP in the effective set, which
    * setuid has just emptied. */
@@ -201,7 +218,7 @@ tong_caps_apply (const struct tong_caps *c, struct oci_error *err)
   if (capset (&hdr, data) < 0)
     return oci_error_set (err, errno, "capset");
 
-  for (cap = 0; cap <= last; cap++)
+  for (cap = 0; cap < 64 && amb >> cap; cap++)
     if ((amb & BIT (cap)) && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
       return oci_error_set (err, errno, "raise ambient capability %s", cap_label (cap, label, sizeof label));
   return 0;

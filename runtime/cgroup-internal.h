@@ -42,6 +42,11 @@ enum {
 };
 
 /* Bit of a controller name ("io" and "blkio" are the same bit), 0 if unknown. */
+/* The pid to name in a message about moving `pid` (0: ourselves): our
+ * pid as /proc sees it, which is the host's while we are in its mount
+ * namespace, even when we were born in the container's pid namespace. */
+pid_t tong_cg_shown_pid (pid_t pid);
+
 unsigned tong_cg_controller_bit (const char *name);
 /* Bits of a comma- or space-separated list of names. */
 unsigned tong_cg_controller_bits (const char *list);

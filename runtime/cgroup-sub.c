@@ -92,17 +92,19 @@ join (const char *dir, const char *sub, pid_t pid, struct oci_error *err)
   cleanup_close int fd = -1;
   int len = snprintf (value, sizeof value, "%d", (int) pid);
   char reason[128];
+  int e;
 
   if ((size_t) snprintf (path, sizeof path, "%s/%s/cgroup.procs", dir, sub) >= sizeof path)
     return oci_error_set (err, ENAMETOOLONG, "--cgroup %s", sub);
   fd = open (path, O_WRONLY | O_CLOEXEC);
   if (fd >= 0 && write (fd, value, (size_t) len) == len)
     return 0;
+  e = errno;
   /* runc's wording, lower case included: scripts match on it. */
-  snprintf (reason, sizeof reason, "%s", strerror (errno));
+  snprintf (reason, sizeof reason, "%s", strerror (e));
   reason[0] = (char) tolower ((unsigned char) reason[0]);
-  return oci_error_set_code (err, errno, "exec --cgroup: adding pid %d to cgroups: %s %s: %s", (int) pid,
-                             fd < 0 ? "open" : "write", path, reason);
+  return oci_error_set_code (err, e, "exec --cgroup: adding pid %d to cgroups: %s %s: %s",
+                             (int) tong_cg_shown_pid (pid), fd < 0 ? "open" : "write", path, reason);
 }
 
 int

@@ -612,6 +612,21 @@ out:
   return r;
 }
 
+pid_t
+tong_cg_shown_pid (pid_t pid)
+{
+  char buf[24];
+  ssize_t n;
+
+  if (pid != 0)
+    return pid;
+  n = readlink ("/proc/self", buf, sizeof buf - 1);
+  if (n <= 0)
+    return getpid ();
+  buf[n] = '\0';
+  return (pid_t) atoi (buf);
+}
+
 static int
 enter (const struct tong_cgroup *cg, pid_t pid, bool skip_v2, struct oci_error *err)
 {
@@ -643,7 +658,7 @@ enter (const struct tong_cgroup *cg, pid_t pid, bool skip_v2, struct oci_error *
         {
           int e = errno;
           close (fd);
-          return oci_error_set (err, e, "cgroup: write %d to %s", (int) pid, path);
+          return oci_error_set (err, e, "cgroup: write %d to %s", (int) tong_cg_shown_pid (pid), path);
         }
       close (fd);
     }

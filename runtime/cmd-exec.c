@@ -3,10 +3,12 @@
  * the flags change it, as runc does. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "create.h"
 #include "exec.h"
 #include "oci/cleanup.h"
@@ -183,23 +185,34 @@ apply_flags (struct oci_json *p, const struct exec_flags *f, char **args, size_t
   return 0;
 }
 
+/* The container's config, read once: the spec, and its `process` object
+ * for process_from_config to change. */
 static int
-process_from_config (const struct tong_container *c, const struct exec_flags *f, char **args, size_t nargs,
-                     struct oci_spec_process **ret, struct oci_error *err)
+load_config (const struct tong_container *c, struct oci_json **ret_json, struct oci_spec **ret, struct oci_error *err)
 {
-  cleanup_json struct oci_json *config = NULL;
-  cleanup_free char *path = NULL;
+  char path[PATH_MAX];
+  int r;
+
+  snprintf (path, sizeof path, "%s/" TONG_CONFIG_COPY, c->dir);
+  r = oci_json_parse_file (path, ret_json, err);
+  if (r < 0)
+    return r;
+  r = oci_spec_parse_json (*ret_json, ret, err);
+  if (r < 0)
+    return oci_error_wrap (err, "%s", path);
+  return 0;
+}
+
+static int
+process_from_config (const struct tong_container *c, struct oci_json *config, const struct exec_flags *f,
+                     char **args, size_t nargs, struct oci_spec_process **ret, struct oci_error *err)
+{
   struct oci_json *p;
   int r;
 
-  if (asprintf (&path, "%s/" TONG_CONFIG_COPY, c->dir) < 0)
-    return oci_error_set (err, ENOMEM, "exec");
-  r = oci_json_parse_file (path, &config, err);
-  if (r < 0)
-    return r;
   p = oci_json_get (config, "process");
   if (!p || p->type != OCI_JSON_OBJECT)
-    return oci_error_set (err, EINVAL, "%s: no process object", path);
+    return oci_error_set (err, EINVAL, "%s/" TONG_CONFIG_COPY ": no process object", c->dir);
   r = apply_flags (p, f, args, nargs, err);
   if (r < 0)
     return r;
@@ -231,11 +244,14 @@ tong_cmd_exec (const struct tong_globals *g, int argc, char **argv, struct oci_e
   struct exec_flags f = { 0 };
   struct tong_exec_opts o = { 0 };
   cleanup_container struct tong_container *c = NULL;
+  cleanup_cgroup struct tong_cgroup *cg = NULL;
+  cleanup_json struct oci_json *config_json = NULL;
   struct oci_spec *config = NULL;
   struct oci_spec_process *proc = NULL;
+  struct oci_error cg_err = { 0 };
   enum tong_status st;
   char *end;
-  int opt, r;
+  int opt, r, cg_r = 0;
 
   while ((opt = getopt_long (argc, argv, "+e:tu:g:p:dc:", opts, NULL)) != -1)
     switch (opt)
@@ -317,7 +333,11 @@ tong_cmd_exec (const struct tong_globals *g, int argc, char **argv, struct oci_e
   r = tong_container_load (g->root, argv[optind], &c, err);
   if (r < 0)
     goto out;
-  st = tong_container_status (c);
+  /* Loaded once for the state and the exec; a failure matters only once
+   * the container is known to be running. */
+  if (c->cgroup_path && *c->cgroup_path)
+    cg_r = tong_cgroup_load (c->cgroup_path, &cg, &cg_err);
+  st = tong_container_status_in (c, cg);
   if (st == TONG_STOPPED || st == TONG_CREATING)
     {
       r = oci_error_set_code (err, EINVAL, "cannot exec in a %s container \"%s\"", tong_status_name (st), c->id);
@@ -328,7 +348,14 @@ tong_cmd_exec (const struct tong_globals *g, int argc, char **argv, struct oci_e
       r = oci_error_set_code (err, EINVAL, "cannot exec in a paused container \"%s\" (use --ignore-paused)", c->id);
       goto out;
     }
-  r = tong_load_saved_config (c, &config, err);
+  if (cg_r < 0)
+    {
+      *err = cg_err;
+      r = cg_r;
+      goto out;
+    }
+  o.cg = cg;
+  r = load_config (c, &config_json, &config, err);
   if (r < 0)
     goto out;
   if (f.process_file)
@@ -347,7 +374,7 @@ tong_cmd_exec (const struct tong_globals *g, int argc, char **argv, struct oci_e
           r = oci_error_set (err, EINVAL, "exec: no command given (usage: tong exec ID COMMAND [ARGS...])");
           goto out;
         }
-      r = process_from_config (c, &f, argv + optind + 1, (size_t) (argc - optind - 1), &proc, err);
+      r = process_from_config (c, config_json, &f, argv + optind + 1, (size_t) (argc - optind - 1), &proc, err);
     }
   if (r < 0)
     goto out;

@@ -251,22 +251,27 @@ tong_container_init_alive (const struct tong_container *c)
   return st != 0 && st == c->start_time && !zombie;
 }
 
+/* cg: the container's cgroup, or NULL to load it here. */
 static bool
-is_paused (const struct tong_container *c)
+is_paused (const struct tong_container *c, const struct tong_cgroup *cg)
 {
-  cleanup_cgroup struct tong_cgroup *cg = NULL;
+  cleanup_cgroup struct tong_cgroup *loaded = NULL;
   struct oci_error ignored = { 0 };
   bool paused = false;
 
-  if (!c->cgroup_path || !*c->cgroup_path || tong_cgroup_load (c->cgroup_path, &cg, &ignored) < 0)
-    return false;
+  if (!cg)
+    {
+      if (!c->cgroup_path || !*c->cgroup_path || tong_cgroup_load (c->cgroup_path, &loaded, &ignored) < 0)
+        return false;
+      cg = loaded;
+    }
   if (tong_cgroup_paused (cg, &paused, &ignored) < 0)
     return false;
   return paused;
 }
 
-enum tong_status
-tong_container_status (const struct tong_container *c)
+static enum tong_status
+status_of (const struct tong_container *c, const struct tong_cgroup *cg)
 {
   char fifo[PATH_MAX];
 
@@ -277,9 +282,21 @@ tong_container_status (const struct tong_container *c)
   snprintf (fifo, sizeof fifo, "%s/" TONG_EXEC_FIFO, c->dir);
   if (access (fifo, F_OK) == 0)
     return TONG_CREATED;
-  if (is_paused (c))
+  if (is_paused (c, cg))
     return TONG_PAUSED;
   return TONG_RUNNING;
+}
+
+enum tong_status
+tong_container_status (const struct tong_container *c)
+{
+  return status_of (c, NULL);
+}
+
+enum tong_status
+tong_container_status_in (const struct tong_container *c, const struct tong_cgroup *cg)
+{
+  return status_of (c, cg);
 }
 
 const char *

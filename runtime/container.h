@@ -50,6 +50,11 @@ void tong_container_freep (struct tong_container **c);
 #define cleanup_container __attribute__ ((cleanup (tong_container_freep)))
 
 enum tong_status tong_container_status (const struct tong_container *c);
+struct tong_cgroup;
+/* The same with c's cgroup already loaded, for a caller that needs it
+ * anyway (loading it again reads /proc/self/mountinfo again); NULL loads
+ * it as tong_container_status does. */
+enum tong_status tong_container_status_in (const struct tong_container *c, const struct tong_cgroup *cg);
 const char *tong_status_name (enum tong_status s);
 /* Is c's init still the process we started (not a reused pid, not a zombie)? */
 bool tong_container_init_alive (const struct tong_container *c);

@@ -8,6 +8,8 @@
 #include "oci/runtime-spec.h"
 #include "runtime.h"
 
+struct tong_cgroup;
+
 struct tong_exec_opts {
   bool detach;
   const char *pid_file;
@@ -18,6 +20,8 @@ struct tong_exec_opts {
   int preserve_fds;
   char **sub_cgroups;  /* --cgroup arguments */
   size_t n_sub_cgroups;
+  /* The container's cgroup, loaded by the caller; NULL when it has none. */
+  const struct tong_cgroup *cg;
 };
 
 /* Joins every namespace of c's init and runs proc there.  Returns the

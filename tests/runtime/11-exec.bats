@@ -139,6 +139,22 @@ cap_line() {
 	[[ "$output" != *"should not run"* ]]
 }
 
+@test "exec: in a paused container it fails with exit 255, naming --ignore-paused; after resume it runs" {
+	requires cgroups_v1
+	start_container
+	tong pause "$CT_ID"
+	[ "$status" -eq 0 ]
+	tong_fg exec "$CT_ID" /probe echo should not run
+	[ "$status" -eq 255 ]
+	[[ "$output" == *paused*--ignore-paused* ]]
+	[[ "$output" != *"should not run"* ]]
+	tong resume "$CT_ID"
+	[ "$status" -eq 0 ]
+	tong_fg exec "$CT_ID" /probe echo runs
+	[ "$status" -eq 0 ]
+	[ "$output" = runs ]
+}
+
 @test "exec: an unknown container or no command fails with exit 255" {
 	tong_fg exec "$CT_ID-nosuch" /probe echo hi
 	[ "$status" -eq 255 ]
@@ -360,6 +376,59 @@ cap_line() {
 	theirs=$(awk '{ print $5, $9 }' "/proc/$INIT_PID/mountinfo")
 	ours=$(awk '{ print $5, $9 }' <<<"$output")
 	[ "$ours" = "$theirs" ]
+}
+
+# The runtime joins the pid namespace itself and clones one child, except
+# where that is impossible: a time namespace (it applies at fork) and a
+# caller without rights on the host (50-rootless.bats); then it forks.
+@test "exec: into a user namespace, with the init's ids and namespaces" {
+	requires userns
+	# The mapped root must reach the bundle.
+	chmod 0755 "$TEST_DIR"
+	update_config '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+	start_container
+	local ns
+	for ns in user mnt uts ipc net pid; do
+		tong_fg exec "$CT_ID" /probe ns "$ns"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$(readlink "/proc/$INIT_PID/ns/$ns")" ] ||
+			fail "exec is in $ns $output, the init in $(readlink "/proc/$INIT_PID/ns/$ns")"
+	done
+	tong_fg exec --user 1000:1000 "$CT_ID" /bin/sh -c '/probe id; /probe cat /proc/self/uid_map'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "uid=1000 gid=1000 groups=" ]
+	[ "$(awk '{ $1 = $1; print }' <<<"${lines[1]}")" = "0 100000 65536" ]
+	tong exec -d --pid-file "$TEST_DIR/exec.pid" "$CT_ID" /probe pause
+	[ "$status" -eq 0 ]
+	local pid
+	pid=$(cat "$TEST_DIR/exec.pid")
+	track_pid "$pid"
+	alive "$pid"
+	grep -q "^Uid:[[:space:]]*100000[[:space:]]" "/proc/$pid/status"
+}
+
+@test "exec: into a time namespace, with the pid namespace and the cgroup" {
+	[ -e /proc/self/ns/time ] || skip "kernel without time namespaces"
+	update_config '.linux.namespaces += [{type: "time"}]
+		| .linux.timeOffsets = {boottime: {secs: 31536000, nanosecs: 0}}'
+	start_container
+	local ns
+	for ns in time pid mnt; do
+		tong_fg exec "$CT_ID" /probe ns "$ns"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$(readlink "/proc/$INIT_PID/ns/$ns")" ] ||
+			fail "exec is in $ns $output, the init in $(readlink "/proc/$INIT_PID/ns/$ns")"
+	done
+	tong_fg exec "$CT_ID" /probe cat /proc/uptime
+	[ "$status" -eq 0 ]
+	[ "$(cut -d. -f1 <<<"$output")" -ge 31536000 ]
+	tong_fg exec "$CT_ID" /bin/sh -c '[ "$(cat /proc/self/cgroup)" = "$(cat /proc/1/cgroup)" ] && echo same'
+	[ "$status" -eq 0 ]
+	[ "$output" = same ]
+	tong_fg exec "$CT_ID" /bin/sh -c 'exit 7'
+	[ "$status" -eq 7 ]
 }
 
 @test "exec: no fd above 2 of the caller reaches the process; --preserve-fds 1 passes fd 3" {

@@ -59,3 +59,23 @@ as_nobody() {
 	[ "$status" -eq 0 ]
 	[ ! -e "$TEST_DIR/xdg/tong/$CT_ID" ]
 }
+
+@test "rootless: exec into the user's running container joins its namespaces" {
+	as_nobody "$TONG" spec --rootless
+	update_config '.process.terminal = false | .process.args = ["/probe", "pause"]'
+	run_logged as_nobody "$TONG" --root "$TONG_TEST_ROOT" run -d "$CT_ID"
+	[ "$status" -eq 0 ]
+	local pid ns
+	pid=$(as_nobody "$TONG" --root "$TONG_TEST_ROOT" state "$CT_ID" | jq -r .pid)
+	[ "$pid" -gt 0 ]
+	for ns in user pid mnt; do
+		run_logged as_nobody "$TONG" --root "$TONG_TEST_ROOT" exec "$CT_ID" /probe ns "$ns"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$(readlink "/proc/$pid/ns/$ns")" ]
+	done
+	run_logged as_nobody "$TONG" --root "$TONG_TEST_ROOT" exec "$CT_ID" /probe id
+	[ "$status" -eq 0 ]
+	[ "$output" = "uid=0 gid=0 groups=" ]
+	run_logged as_nobody "$TONG" --root "$TONG_TEST_ROOT" delete --force "$CT_ID"
+	[ "$status" -eq 0 ]
+}
