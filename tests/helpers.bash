@@ -292,6 +292,27 @@ pid_gone() {
 	[ "${stat%% *}" = Z ]
 }
 
+# kill_pids_file FILE: SIGKILL to every pid listed in FILE (one a line; a
+# missing FILE lists none), each waited for up to 5 s.  Says which survived
+# on stderr and fails when any did.
+kill_pids_file() {
+	local pid i rc=0
+	[ -f "$1" ] || return 0
+	while read -r pid; do
+		[ -n "$pid" ] || continue
+		kill -KILL "$pid" 2>/dev/null || true
+		for ((i = 0; i < 50; i++)); do
+			pid_gone "$pid" && break
+			sleep 0.1
+		done
+		pid_gone "$pid" || {
+			echo "teardown: process $pid survived SIGKILL" >&2
+			rc=1
+		}
+	done <"$1"
+	return "$rc"
+}
+
 # retry N DELAY CMD...: runs CMD (with bats' run) up to N times, DELAY
 # seconds apart, until it succeeds.  A bound, never a timing assertion.
 retry() {

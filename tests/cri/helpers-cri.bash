@@ -427,17 +427,7 @@ cri_teardown_file() {
 		wait "$CTD_PID" 2>/dev/null || true
 	fi
 
-	if [ -f "$CRI_DIR/.pids" ]; then
-		while read -r pid; do
-			[ -n "$pid" ] || continue
-			kill -KILL "$pid" 2>/dev/null || true
-			for ((i = 0; i < 50; i++)); do
-				pid_gone "$pid" && break
-				sleep 0.1
-			done
-			pid_gone "$pid" || __cri_report "process $pid survived SIGKILL"
-		done <"$CRI_DIR/.pids"
-	fi
+	kill_pids_file "$CRI_DIR/.pids" || __cri_failed=1
 
 	local shims=()
 	for ((i = 0; i < 50; i++)); do

@@ -55,24 +55,11 @@ regctl_setup() {
 }
 
 regctl_teardown() {
-	local pid i rc=0
+	local rc=0
 	[ -n "${TEST_DIR:-}" ] && [ -d "$TEST_DIR" ] || return 0
 	# The registries hold nothing worth a graceful stop (docker-registry
 	# takes seconds to drain on SIGTERM): killed by pid.
-	if [ -f "$TEST_DIR/.pids" ]; then
-		while read -r pid; do
-			[ -n "$pid" ] || continue
-			kill -KILL "$pid" 2>/dev/null || true
-			for ((i = 0; i < 50; i++)); do
-				pid_gone "$pid" && break
-				sleep 0.1
-			done
-			pid_gone "$pid" || {
-				echo "teardown: process $pid survived SIGKILL" >&2
-				rc=1
-			}
-		done <"$TEST_DIR/.pids"
-	fi
+	kill_pids_file "$TEST_DIR/.pids" || rc=1
 	cd / || true
 	rm -rf "$TEST_DIR" || rc=1
 	# Nothing the tests made may outlive them.
