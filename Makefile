@@ -79,9 +79,10 @@ $(BUILDDIR)/tong-build: $(BUILDER_SRC:%.c=$(BUILDDIR)/%.o) $(LIB)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_BUILDER)) $(LIB_LIBS)
 
+# libarchive is loaded with dlopen, for oci-archive: only (archive-lib.h).
 $(BUILDDIR)/tong-regctl: $(REGCTL_SRC:%.c=$(BUILDDIR)/%.o) $(LIB)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_REGCTL)) $(call pc_libs,$(PKGS_BUILDER)) $(LIB_LIBS)
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_REGCTL)) $(LIB_LIBS) -ldl
 
 # Unit tests of the programs' modules compile those sources in
 # (#include "../../runtime/x.c"), so every test may use every library.

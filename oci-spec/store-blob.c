@@ -149,6 +149,14 @@ oci_blob_writer_start_writeback (struct oci_blob_writer *w)
     w->writeback = w->written;
 }
 
+void
+oci_blob_writer_sync_data (struct oci_blob_writer *w)
+{
+  /* Only fd, which no other call changes before free, is read here. */
+  if (w->fd >= 0)
+    fdatasync (w->fd);
+}
+
 int
 oci_blob_writer_finish (struct oci_blob_writer *w, struct oci_error *err)
 {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -385,6 +386,13 @@ http_engine_unpause (struct http_engine *e, struct http_request *req)
     }
 }
 
+void
+http_engine_wake (struct http_engine *e, struct http_request *req)
+{
+  atomic_store (&req->wake, true);
+  curl_multi_wakeup (e->multi);
+}
+
 static int
 setup_easy (struct http_engine *e, struct http_request *req, struct oci_error *err)
 {
@@ -716,13 +724,20 @@ http_engine_run (struct http_engine *e, struct oci_error *err)
           if (r < 0)
             return r;
         }
-      /* Unpause what a sink or source asked for during the callbacks. */
+      /* Unpause what a sink or source asked for during the callbacks, or
+       * another thread since (the flag is read after the callbacks that
+       * paused, so no wake-up is lost). */
       for (size_t i = 0; i < e->active_len; i++)
-        if (e->active[i]->not_before < 0)
-          {
-            e->active[i]->not_before = 0;
-            curl_easy_pause (e->active[i]->easy, CURLPAUSE_CONT);
-          }
+        {
+          req = e->active[i];
+          if (atomic_exchange (&req->wake, false) && req->paused)
+            http_engine_unpause (e, req);
+          if (req->not_before < 0)
+            {
+              req->not_before = 0;
+              curl_easy_pause (req->easy, CURLPAUSE_CONT);
+            }
+        }
 
       if (!e->waiting && e->active_len == 0)
         break;

@@ -140,6 +140,7 @@ struct http_request {
   uint64_t range_start;
   bool in_error_body;
   bool paused;
+  _Atomic bool wake;            /* http_engine_wake, from another thread */
   bool active;
   bool queued;
   int auth_rounds;
@@ -179,6 +180,9 @@ int http_engine_submit (struct http_engine *e, struct http_request *req, struct 
 void http_engine_cancel (struct http_engine *e, struct http_request *req);
 /* Resumes a request whose sink or source returned PAUSE. */
 void http_engine_unpause (struct http_engine *e, struct http_request *req);
+/* The same from any thread: the engine's loop, woken, resumes req if it is
+ * still paused.  A request's owner must not free it while this may run. */
+void http_engine_wake (struct http_engine *e, struct http_request *req);
 /* Runs until no request is left or a done hook fails. */
 int http_engine_run (struct http_engine *e, struct oci_error *err);
 struct http_client *http_engine_client (struct http_engine *e);

@@ -69,6 +69,7 @@ struct transfer {
   const struct transfer_opts *o;
   const struct registry_repo *mount_from;
   struct http_engine *engine;
+  struct blob_flusher *flusher;  /* shared by the jobs' writer threads */
   struct blob_job *jobs;
   struct blob_job *queue;
   struct blob_job **queue_tail;
@@ -91,12 +92,13 @@ blob_size (const struct blob_job *j)
 static void
 job_free (struct blob_job *j)
 {
+  /* Its thread first: it may still wake j->get. */
+  blob_sink_free (j->sink);
   http_request_free (j->get);
   http_request_free (j->up);
   if (j->location && !j->up_done && j->t->dst->kind == IMAGE_REGISTRY)
     registry_upload_cancel (&j->t->dst->repo, j->location);
   free (j->location);
-  blob_sink_free (j->sink);
   oci_blob_writer_free (j->writer);
   oci_digester_free (j->digester);
   if (j->own_fd && j->fd >= 0)
@@ -138,22 +140,42 @@ on_progress (void *ctx, const struct http_request *req)
 
 /* ---- sinks and sources ---- */
 
+/* Refused at once: a hostile server cannot fill the disk under a small
+ * descriptor. */
+static int
+check_overflow (struct blob_job *j, size_t len, struct oci_error *err)
+{
+  if (j->received + len > blob_size (j))
+    return oci_error_set (err, EIO, "blob %s: size mismatch: more than the expected %" PRIu64 " bytes",
+                          j->desc->digest, blob_size (j));
+  return 0;
+}
+
+/* A download into the writer's thread: when its ring is full, only this
+ * transfer pauses (the engine's thread goes on with the others) until the
+ * thread has room again and wakes it (sink_wake). */
 static int
 writer_sink (void *ctx, const char *buf, size_t len, struct oci_error *err)
 {
   struct blob_job *j = ctx;
-  int r;
+  int r = check_overflow (j, len, err);
 
-  /* Refused at once: a hostile server cannot fill the disk under a small
-   * descriptor. */
-  if (j->received + len > blob_size (j))
-    return oci_error_set (err, EIO, "blob %s: size mismatch: more than the expected %" PRIu64 " bytes",
-                          j->desc->digest, blob_size (j));
-  r = blob_sink_write (j->sink, buf, len, err);
+  if (r == 0)
+    r = blob_sink_offer (j->sink, buf, len, err);
+  if (r == BLOB_SINK_FULL)
+    return HTTP_SINK_PAUSE;
   if (r < 0)
     return r;
   j->received += len;
   return 0;
+}
+
+/* From the writer's thread. */
+static void
+sink_wake (void *ctx)
+{
+  struct blob_job *j = ctx;
+  http_engine_wake (j->t->engine, j->get);
 }
 
 /* The digest and size of what arrived through the pipe (registry to
@@ -394,9 +416,12 @@ copy_fd (struct blob_job *j, struct oci_error *err)
         return oci_error_set (err, errno, "read blob %s", j->desc->digest);
       if (n == 0)
         break;
-      r = writer_sink (j, buf, (size_t) n, err);
+      r = check_overflow (j, (size_t) n, err);
+      if (r == 0)
+        r = blob_sink_write (j->sink, buf, (size_t) n, err);
       if (r < 0)
         return r;
+      j->received += (size_t) n;
       progress_update (j->t->progress, j->pi, j->received);
     }
   return blob_sink_close (j->sink, err);
@@ -451,17 +476,25 @@ job_start (struct blob_job *j, struct oci_error *err)
   if (is_local (t->dst))
     {
       r = oci_store_blob_writer (t->dst->store, digest, j->desc->size, &j->writer, err);
-      if (r < 0)
-        return r;
-      r = blob_sink_new (j->writer, digest, &j->sink, err);
+      if (r == 0 && !t->flusher)
+        r = blob_flusher_new (&t->flusher, err);
       if (r < 0)
         return r;
       if (j->fd >= 0)
         {
+          struct blob_sink_opts so = { .flusher = t->flusher };
+          r = blob_sink_new (j->writer, digest, &so, &j->sink, err);
+          if (r < 0)
+            return r;
           r = copy_fd (j, err);
           return r < 0 ? oci_error_wrap (err, "copy blob to %s", t->dst->spec) : 2;
         }
       r = registry_blob_request (&t->src->repo, digest, &j->get, err);
+      if (r == 0)
+        {
+          struct blob_sink_opts so = { .flusher = t->flusher, .wake = sink_wake, .wake_ctx = j };
+          r = blob_sink_new (j->writer, digest, &so, &j->sink, err);
+        }
       if (r < 0)
         return r;
       j->get->sink = writer_sink;
@@ -613,6 +646,7 @@ transfer_clear (struct transfer *t)
       t->jobs = j->next;
       job_free (j);
     }
+  blob_flusher_free (t->flusher);
   http_engine_free (t->engine);
   progress_free (t->progress);
 }

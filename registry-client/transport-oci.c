@@ -1,8 +1,6 @@
 /* Image references of every kind, and the local ones: OCI layouts, OCI
  * archives (a layout in a tar, unpacked to and packed from a temporary
  * layout through libarchive) and the image store. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archive-lib.h"
 #include "oci/cleanup.h"
 #include "oci/digest.h"
 #include "oci/json.h"
@@ -196,7 +195,9 @@ layout_path (const char *path, char *alg, size_t alg_size, const char **ret_leaf
 static int
 extract_archive (struct image_ref *r, struct oci_error *err)
 {
-  struct archive *a = archive_read_new ();
+  cleanup_archive_lib struct archive_lib lib = { 0 };
+  const struct archive_lib *L = &lib;
+  struct archive *a;
   struct archive_entry *e;
   cleanup_close int root = -1;
   cleanup_close int blobs = -1;
@@ -204,23 +205,27 @@ extract_archive (struct image_ref *r, struct oci_error *err)
   int r_ar, rc = 0;
   const char *name = strcmp (r->path, "-") == 0 ? "stdin" : r->path;
 
+  rc = archive_lib_open (&lib, err);
+  if (rc < 0)
+    return rc;
+  a = L->archive_read_new ();
   if (!a || !buf)
     {
       if (a)
-        archive_read_free (a);
+        L->archive_read_free (a);
       return oci_error_set (err, ENOMEM, "archive");
     }
-  archive_read_support_format_tar (a);
-  archive_read_support_filter_all (a);
+  L->archive_read_support_format_tar (a);
+  L->archive_read_support_filter_all (a);
   if (strcmp (r->path, "-") == 0)
-    r_ar = archive_read_open_fd (a, 0, 1 << 16);
+    r_ar = L->archive_read_open_fd (a, 0, 1 << 16);
   else
-    r_ar = archive_read_open_filename (a, r->path, 1 << 16);
+    r_ar = L->archive_read_open_filename (a, r->path, 1 << 16);
   if (r_ar != ARCHIVE_OK)
     {
-      rc = oci_error_set_code (err, archive_errno (a) > 0 ? archive_errno (a) : EINVAL, "open OCI archive %s: %s",
-                               name, archive_error_string (a));
-      archive_read_free (a);
+      rc = oci_error_set_code (err, L->archive_errno (a) > 0 ? L->archive_errno (a) : EINVAL, "open OCI archive %s: %s",
+                               name, L->archive_error_string (a));
+      L->archive_read_free (a);
       return rc;
     }
   root = open (r->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -228,12 +233,12 @@ extract_archive (struct image_ref *r, struct oci_error *err)
     rc = oci_error_set (err, errno, "open %s", r->staging);
   if (rc == 0 && (mkdirat (root, "blobs", 0755) < 0 || (blobs = openat (root, "blobs", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0))
     rc = oci_error_set (err, errno, "mkdir %s/blobs", r->staging);
-  while (rc == 0 && (r_ar = archive_read_next_header (a, &e)) == ARCHIVE_OK)
+  while (rc == 0 && (r_ar = L->archive_read_next_header (a, &e)) == ARCHIVE_OK)
     {
       char alg[128];
       const char *leaf = NULL;
-      int depth = layout_path (archive_entry_pathname (e), alg, sizeof alg, &leaf);
-      mode_t type = archive_entry_filetype (e);
+      int depth = layout_path (L->archive_entry_pathname (e), alg, sizeof alg, &leaf);
+      mode_t type = L->archive_entry_filetype (e);
       cleanup_close int algfd = -1;
       cleanup_close int fd = -1;
       int dirfd;
@@ -262,31 +267,31 @@ extract_archive (struct image_ref *r, struct oci_error *err)
       fd = openat (dirfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
       if (fd < 0)
         {
-          rc = oci_error_set (err, errno, "OCI archive %s: %s", name, archive_entry_pathname (e));
+          rc = oci_error_set (err, errno, "OCI archive %s: %s", name, L->archive_entry_pathname (e));
           break;
         }
       for (;;)
         {
-          la_ssize_t n = archive_read_data (a, buf, 1 << 20);
+          la_ssize_t n = L->archive_read_data (a, buf, 1 << 20);
           if (n < 0)
             {
-              rc = oci_error_set_code (err, EIO, "read OCI archive %s: %s", name, archive_error_string (a));
+              rc = oci_error_set_code (err, EIO, "read OCI archive %s: %s", name, L->archive_error_string (a));
               break;
             }
           if (n == 0)
             break;
-          if ((rc = regctl_write_all (fd, buf, n, archive_entry_pathname (e), err)) < 0)
+          if ((rc = regctl_write_all (fd, buf, n, L->archive_entry_pathname (e), err)) < 0)
             break;
         }
     }
   if (rc == 0 && r_ar != ARCHIVE_EOF)
-    rc = oci_error_set_code (err, EIO, "read OCI archive %s: %s", name, archive_error_string (a));
-  archive_read_free (a);
+    rc = oci_error_set_code (err, EIO, "read OCI archive %s: %s", name, L->archive_error_string (a));
+  L->archive_read_free (a);
   return rc;
 }
 
 static int
-add_file (struct archive *a, int dirfd, const char *name, const char *path_in_tar, char *buf, size_t bufsize,
+add_file (const struct archive_lib *L, struct archive *a, int dirfd, const char *name, const char *path_in_tar, char *buf, size_t bufsize,
           struct oci_error *err)
 {
   cleanup_close int fd = openat (dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -296,17 +301,17 @@ add_file (struct archive *a, int dirfd, const char *name, const char *path_in_ta
 
   if (fd < 0 || fstat (fd, &st) < 0)
     return oci_error_set (err, errno, "open %s", path_in_tar);
-  e = archive_entry_new ();
+  e = L->archive_entry_new ();
   if (!e)
     return oci_error_set (err, ENOMEM, "archive");
-  archive_entry_set_pathname (e, path_in_tar);
-  archive_entry_set_filetype (e, AE_IFREG);
-  archive_entry_set_perm (e, 0644);
-  archive_entry_set_size (e, st.st_size);
-  archive_entry_set_mtime (e, 0, 0);
-  if (archive_write_header (a, e) != ARCHIVE_OK)
-    rc = oci_error_set_code (err, EIO, "write archive: %s", archive_error_string (a));
-  archive_entry_free (e);
+  L->archive_entry_set_pathname (e, path_in_tar);
+  L->archive_entry_set_filetype (e, AE_IFREG);
+  L->archive_entry_set_perm (e, 0644);
+  L->archive_entry_set_size (e, st.st_size);
+  L->archive_entry_set_mtime (e, 0, 0);
+  if (L->archive_write_header (a, e) != ARCHIVE_OK)
+    rc = oci_error_set_code (err, EIO, "write archive: %s", L->archive_error_string (a));
+  L->archive_entry_free (e);
   while (rc == 0)
     {
       ssize_t n = read (fd, buf, bufsize);
@@ -316,27 +321,27 @@ add_file (struct archive *a, int dirfd, const char *name, const char *path_in_ta
         return oci_error_set (err, errno, "read %s", path_in_tar);
       if (n == 0)
         break;
-      if (archive_write_data (a, buf, n) != n)
-        rc = oci_error_set_code (err, EIO, "write archive: %s", archive_error_string (a));
+      if (L->archive_write_data (a, buf, n) != n)
+        rc = oci_error_set_code (err, EIO, "write archive: %s", L->archive_error_string (a));
     }
   return rc;
 }
 
 static int
-add_dir (struct archive *a, const char *path_in_tar, struct oci_error *err)
+add_dir (const struct archive_lib *L, struct archive *a, const char *path_in_tar, struct oci_error *err)
 {
-  struct archive_entry *e = archive_entry_new ();
+  struct archive_entry *e = L->archive_entry_new ();
   int rc = 0;
 
   if (!e)
     return oci_error_set (err, ENOMEM, "archive");
-  archive_entry_set_pathname (e, path_in_tar);
-  archive_entry_set_filetype (e, AE_IFDIR);
-  archive_entry_set_perm (e, 0755);
-  archive_entry_set_mtime (e, 0, 0);
-  if (archive_write_header (a, e) != ARCHIVE_OK)
-    rc = oci_error_set_code (err, EIO, "write archive: %s", archive_error_string (a));
-  archive_entry_free (e);
+  L->archive_entry_set_pathname (e, path_in_tar);
+  L->archive_entry_set_filetype (e, AE_IFDIR);
+  L->archive_entry_set_perm (e, 0755);
+  L->archive_entry_set_mtime (e, 0, 0);
+  if (L->archive_write_header (a, e) != ARCHIVE_OK)
+    rc = oci_error_set_code (err, EIO, "write archive: %s", L->archive_error_string (a));
+  L->archive_entry_free (e);
   return rc;
 }
 
@@ -347,7 +352,7 @@ compare_names (const void *a, const void *b)
 }
 
 static int
-write_blob_dir (struct archive *a, int blobs, const char *alg, char *buf, size_t bufsize, struct oci_error *err)
+write_blob_dir (const struct archive_lib *L, struct archive *a, int blobs, const char *alg, char *buf, size_t bufsize, struct oci_error *err)
 {
   cleanup_close int fd = openat (blobs, alg, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   cleanup_dir DIR *d = NULL;
@@ -360,7 +365,7 @@ write_blob_dir (struct archive *a, int blobs, const char *alg, char *buf, size_t
   if (fd < 0)
     return oci_error_set (err, errno, "open blobs/%s", alg);
   snprintf (path, sizeof path, "blobs/%s/", alg);
-  rc = add_dir (a, path, err);
+  rc = add_dir (L, a, path, err);
   if (rc < 0)
     return rc;
   d = fdopendir (fd);
@@ -387,7 +392,7 @@ write_blob_dir (struct archive *a, int blobs, const char *alg, char *buf, size_t
     {
       snprintf (path, sizeof path, "blobs/%s/%s", alg, names[i]);
       if (rc == 0)
-        rc = add_file (a, dirfd (d), names[i], path, buf, bufsize, err);
+        rc = add_file (L, a, dirfd (d), names[i], path, buf, bufsize, err);
       free (names[i]);
     }
   free (names);
@@ -397,7 +402,9 @@ write_blob_dir (struct archive *a, int blobs, const char *alg, char *buf, size_t
 static int
 write_archive (struct image_ref *r, struct oci_error *err)
 {
-  struct archive *a = archive_write_new ();
+  cleanup_archive_lib struct archive_lib lib = { 0 };
+  const struct archive_lib *L = &lib;
+  struct archive *a;
   cleanup_close int root = -1;
   cleanup_close int blobs = -1;
   cleanup_dir DIR *d = NULL;
@@ -405,44 +412,48 @@ write_archive (struct image_ref *r, struct oci_error *err)
   cleanup_free char *tmp = NULL;
   struct dirent *de;
   bool to_stdout = strcmp (r->path, "-") == 0;
-  int rc = 0;
+  int rc;
 
+  rc = archive_lib_open (&lib, err);
+  if (rc < 0)
+    return rc;
+  a = L->archive_write_new ();
   if (!a || !buf)
     {
       if (a)
-        archive_write_free (a);
+        L->archive_write_free (a);
       return oci_error_set (err, ENOMEM, "archive");
     }
-  archive_write_set_format_pax_restricted (a);
+  L->archive_write_set_format_pax_restricted (a);
   if (to_stdout)
-    rc = archive_write_open_fd (a, 1) == ARCHIVE_OK ? 0 : oci_error_set_code (err, EIO, "write archive to stdout: %s",
-                                                                           archive_error_string (a));
+    rc = L->archive_write_open_fd (a, 1) == ARCHIVE_OK ? 0 : oci_error_set_code (err, EIO, "write archive to stdout: %s",
+                                                                           L->archive_error_string (a));
   else
     {
       /* Written beside the target, then renamed: never half an archive. */
       if (asprintf (&tmp, "%s.tmp-%d", r->path, (int) getpid ()) < 0)
         rc = oci_error_set (err, ENOMEM, "archive");
-      else if (archive_write_open_filename (a, tmp) != ARCHIVE_OK)
-        rc = oci_error_set_code (err, archive_errno (a) > 0 ? archive_errno (a) : EIO, "create %s: %s", tmp,
-                                 archive_error_string (a));
+      else if (L->archive_write_open_filename (a, tmp) != ARCHIVE_OK)
+        rc = oci_error_set_code (err, L->archive_errno (a) > 0 ? L->archive_errno (a) : EIO, "create %s: %s", tmp,
+                                 L->archive_error_string (a));
     }
   if (rc == 0 && (root = open (r->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
     rc = oci_error_set (err, errno, "open %s", r->staging);
   if (rc == 0)
-    rc = add_file (a, root, "oci-layout", "oci-layout", buf, 1 << 20, err);
+    rc = add_file (L, a, root, "oci-layout", "oci-layout", buf, 1 << 20, err);
   if (rc == 0)
-    rc = add_file (a, root, "index.json", "index.json", buf, 1 << 20, err);
+    rc = add_file (L, a, root, "index.json", "index.json", buf, 1 << 20, err);
   if (rc == 0)
-    rc = add_dir (a, "blobs/", err);
+    rc = add_dir (L, a, "blobs/", err);
   if (rc == 0 && ((blobs = openat (root, "blobs", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0
                   || !(d = fdopendir (dup (blobs)))))
     rc = oci_error_set (err, errno, "open %s/blobs", r->staging);
   while (rc == 0 && (de = readdir (d)))
     if (de->d_name[0] != '.')
-      rc = write_blob_dir (a, blobs, de->d_name, buf, 1 << 20, err);
-  if (archive_write_close (a) != ARCHIVE_OK && rc == 0)
-    rc = oci_error_set_code (err, EIO, "write archive %s: %s", r->path, archive_error_string (a));
-  archive_write_free (a);
+      rc = write_blob_dir (L, a, blobs, de->d_name, buf, 1 << 20, err);
+  if (L->archive_write_close (a) != ARCHIVE_OK && rc == 0)
+    rc = oci_error_set_code (err, EIO, "write archive %s: %s", r->path, L->archive_error_string (a));
+  L->archive_write_free (a);
   if (tmp)
     {
       if (rc == 0 && rename (tmp, r->path) < 0)

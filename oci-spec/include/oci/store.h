@@ -79,6 +79,12 @@ int oci_blob_writer_commit (struct oci_blob_writer *w, char ret_digest[OCI_DIGES
  * making the blob visible: a caller with many blobs verifies them all
  * before commit, which then only renames.  No write after finish. */
 void oci_blob_writer_start_writeback (struct oci_blob_writer *w);
+/* Makes what was written so far durable now (fdatasync), so that finish
+ * has less to wait for: on a disk with a volatile cache every flush costs
+ * in proportion to what was written since the last one.  Best effort (the
+ * guarantee is finish's), and the one call that may run on another thread
+ * while writes go on; the writer must outlive it. */
+void oci_blob_writer_sync_data (struct oci_blob_writer *w);
 int oci_blob_writer_finish (struct oci_blob_writer *w, struct oci_error *err);
 /* Commits n writers as commit does each, the blob directory made durable
  * once for all the renames.  On a failure, those before it are committed
