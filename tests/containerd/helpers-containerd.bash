@@ -157,6 +157,61 @@ __ctd_report() {
 	__ctd_failed=1
 }
 
+# __ctd_config [PLUGIN...]: the head of a containerd config with its root,
+# state and sockets under $CTD_DIR ($CTD_SOCK), no debug or metrics
+# listener, and the snapshotters and tracing no lane uses disabled, with
+# the PLUGINs besides.  The caller appends its plugins' sections.
+__ctd_config() {
+	local p
+	cat <<-EOF
+		version = 2
+		root = "$CTD_DIR/root"
+		state = "$CTD_DIR/state"
+		plugin_dir = ""
+		disabled_plugins = [
+	EOF
+	for p in "$@" io.containerd.snapshotter.v1.aufs io.containerd.snapshotter.v1.btrfs \
+		io.containerd.snapshotter.v1.devmapper io.containerd.snapshotter.v1.zfs \
+		io.containerd.tracing.processor.v1.otlp io.containerd.internal.v1.tracing; do
+		printf '  "%s",\n' "$p"
+	done
+	cat <<-EOF
+		]
+		[grpc]
+		  address = "$CTD_SOCK"
+		[ttrpc]
+		  address = "$CTD_SOCK.ttrpc"
+		[debug]
+		  address = ""
+		  level = "info"
+		[metrics]
+		  address = ""
+	EOF
+}
+
+# __ctd_start READY-CMD...: starts containerd on $CTD_DIR/config.toml (its
+# TMPDIR and log under $CTD_DIR; CTD_PID, also in $CTD_DIR/containerd.pid)
+# and waits, up to 30 s, until READY-CMD succeeds; fails with the end of
+# containerd's log otherwise.
+__ctd_start() {
+	TMPDIR=$CTD_DIR/tmp "$CONTAINERD" --config "$CTD_DIR/config.toml" \
+		</dev/null >"$CTD_DIR/containerd.log" 2>&1 3>&- &
+	CTD_PID=$!
+	echo "$CTD_PID" >"$CTD_DIR/containerd.pid"
+	export CTD_PID
+	local i
+	for ((i = 0; i < 300; i++)); do
+		if [ -S "$CTD_SOCK" ] && "$@" >/dev/null 2>&1; then
+			return 0
+		fi
+		pid_gone "$CTD_PID" && break
+		sleep 0.1
+	done
+	"$@" >/dev/null 2>&1 && return 0
+	tail -n 40 "$CTD_DIR/containerd.log" >&2
+	fail "containerd did not come up on $CTD_SOCK ($* fails)"
+}
+
 ctd_setup_file() {
 	requires root jq busybox
 	[ -x "$CONTAINERD" ] || skip "containerd not installed (make deps)"
@@ -190,52 +245,8 @@ ctd_setup_file() {
 	# Only what ctr needs: no CRI (and so no CNI), no /opt/containerd, no
 	# snapshotters but overlayfs and native, no tracing.  The tasks service
 	# of 1.6 still needs the v1 runtime plugin loaded.
-	cat >"$CTD_DIR/config.toml" <<-EOF
-		version = 2
-		root = "$CTD_DIR/root"
-		state = "$CTD_DIR/state"
-		plugin_dir = ""
-		disabled_plugins = [
-		  "io.containerd.grpc.v1.cri",
-		  "io.containerd.internal.v1.opt",
-		  "io.containerd.snapshotter.v1.aufs",
-		  "io.containerd.snapshotter.v1.btrfs",
-		  "io.containerd.snapshotter.v1.devmapper",
-		  "io.containerd.snapshotter.v1.zfs",
-		  "io.containerd.tracing.processor.v1.otlp",
-		  "io.containerd.internal.v1.tracing",
-		]
-		[grpc]
-		  address = "$CTD_SOCK"
-		[ttrpc]
-		  address = "$CTD_SOCK.ttrpc"
-		[debug]
-		  address = ""
-		  level = "info"
-		[metrics]
-		  address = ""
-	EOF
-
-	TMPDIR=$CTD_DIR/tmp "$CONTAINERD" --config "$CTD_DIR/config.toml" \
-		</dev/null >"$CTD_DIR/containerd.log" 2>&1 3>&- &
-	CTD_PID=$!
-	echo "$CTD_PID" >"$CTD_DIR/containerd.pid"
-	export CTD_PID
-
-	local i
-	for ((i = 0; i < 300; i++)); do
-		if [ -S "$CTD_SOCK" ] && __ctr version >/dev/null 2>&1; then
-			break
-		fi
-		if pid_gone "$CTD_PID"; then
-			break
-		fi
-		sleep 0.1
-	done
-	if ! __ctr version >/dev/null 2>&1; then
-		cat "$CTD_DIR/containerd.log" >&2
-		fail "containerd did not come up on $CTD_SOCK" || return
-	fi
+	__ctd_config io.containerd.grpc.v1.cri io.containerd.internal.v1.opt >"$CTD_DIR/config.toml"
+	__ctd_start __ctr version || return
 
 	# The busybox fixture as an OCI archive.
 	__ensure_rootfs_template || return

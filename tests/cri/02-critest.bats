@@ -56,8 +56,7 @@ sh_busybox() {
 	local dir=${CRITEST_CACHE%/*}/busybox-deb tmp
 	if [ ! -x "$dir/bin/busybox" ]; then
 		tmp=$(mktemp -d "$CRI_DIR/tmp/busybox-deb.XXXXXX") || return
-		(cd "$tmp" && apt-get download -q busybox >&2 2>/dev/null) ||
-			{ echo "apt-get download busybox failed" >&2; return 1; }
+		(cd "$tmp" && apt-get download -q busybox >&2) || return 1
 		dpkg-deb -x "$tmp"/busybox_*.deb "$tmp/x" || return
 		mkdir -p "${dir%/*}" && rm -rf "$dir.new" && mv "$tmp/x" "$dir.new" &&
 			rm -rf "$dir" && mv "$dir.new" "$dir" || return
@@ -87,7 +86,9 @@ setup_file() {
 		cc -O2 -static -Wall -Wextra -Werror -o "$CRI_DIR/stand-in-bin/$b" "$CRI_TESTS/$b.c" ||
 			fail "cannot build $b (static libc missing?)" || return
 	done
-	SH_BUSYBOX=$(sh_busybox) || fail "no dynamically linked busybox for the stand-ins' sh" || return
+	# Fetched, not installed: a machine without Debian's mirror skips.
+	SH_BUSYBOX=$(sh_busybox) ||
+		skip "critest: Debian's busybox package (the stand-ins' sh) cannot be fetched with apt-get download"
 	export SH_BUSYBOX
 	TMPDIR=$CRI_DIR/tmp "$CRI_TESTS/make-critest-images" "$CRI_DIR/stand-ins" "$CRI_DIR/stand-in-bin" \
 		>"$CRI_DIR/stand-ins.list" || fail "make-critest-images failed" || return

@@ -215,28 +215,9 @@ cri_setup_file() {
 		]
 	}' >"$CRI_DIR/cni/net.d/10-$CRI_NET.conflist"
 
-	cat >"$CRI_DIR/config.toml" <<-EOF
-		version = 2
-		root = "$CRI_DIR/root"
-		state = "$CRI_DIR/state"
-		plugin_dir = ""
-		disabled_plugins = [
-		  "io.containerd.snapshotter.v1.aufs",
-		  "io.containerd.snapshotter.v1.btrfs",
-		  "io.containerd.snapshotter.v1.devmapper",
-		  "io.containerd.snapshotter.v1.zfs",
-		  "io.containerd.tracing.processor.v1.otlp",
-		  "io.containerd.internal.v1.tracing",
-		]
-		[grpc]
-		  address = "$CTD_SOCK"
-		[ttrpc]
-		  address = "$CTD_SOCK.ttrpc"
-		[debug]
-		  address = ""
-		  level = "info"
-		[metrics]
-		  address = ""
+	{
+		__ctd_config
+		cat <<-EOF
 		[plugins."io.containerd.internal.v1.opt"]
 		  path = "$CRI_DIR/opt"
 		[plugins."io.containerd.grpc.v1.cri"]
@@ -259,7 +240,8 @@ cri_setup_file() {
 		    bin_dir = "$CNI_BIN_DIR"
 		    conf_dir = "$CRI_DIR/cni/net.d"
 		    max_conf_num = 1
-	EOF
+		EOF
+	} >"$CRI_DIR/config.toml"
 	# Images from registry.k8s.io and gcr.io (critest's) come from a local
 	# registry that has stand-ins under the same paths.
 	local reg
@@ -292,22 +274,7 @@ cri_setup_file() {
 		fail "cannot build the pause program (static libc missing?)" || return
 	__ensure_rootfs_template || return
 
-	TMPDIR=$CRI_DIR/tmp "$CONTAINERD" --config "$CRI_DIR/config.toml" \
-		</dev/null >"$CRI_DIR/containerd.log" 2>&1 3>&- &
-	CTD_PID=$!
-	echo "$CTD_PID" >"$CRI_DIR/containerd.pid"
-	export CTD_PID
-	for ((i = 0; i < 300; i++)); do
-		if [ -S "$CTD_SOCK" ] && __cri version >/dev/null 2>&1; then
-			break
-		fi
-		pid_gone "$CTD_PID" && break
-		sleep 0.1
-	done
-	if ! __cri version >/dev/null 2>&1; then
-		tail -n 40 "$CRI_DIR/containerd.log" >&2
-		fail "containerd's CRI plugin did not come up on $CTD_SOCK" || return
-	fi
+	__ctd_start __cri version || return
 
 	local out
 	# shellcheck disable=SC2153 # CTD_TESTS: ../containerd/helpers-containerd.bash
