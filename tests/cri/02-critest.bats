@@ -55,7 +55,7 @@ find_critest() {
 sh_busybox() {
 	local dir=${CRITEST_CACHE%/*}/busybox-deb tmp
 	if [ ! -x "$dir/bin/busybox" ]; then
-		tmp=$(mktemp -d "$CRI_DIR/tmp/busybox-deb.XXXXXX") || return
+		tmp=$(mktemp -d "$BATS_FILE_TMPDIR/busybox-deb.XXXXXX") || return
 		(cd "$tmp" && apt-get download -q busybox >&2) || return 1
 		dpkg-deb -x "$tmp"/busybox_*.deb "$tmp/x" || return
 		mkdir -p "${dir%/*}" && rm -rf "$dir.new" && mv "$tmp/x" "$dir.new" &&
@@ -71,6 +71,10 @@ setup_file() {
 	[ -x "$DOCKER_REGISTRY" ] || skip "docker-registry not installed (make deps)"
 	[ -x "$REGCTL" ] || fail "$REGCTL is not built (make)" || return
 
+	# Fetched, not installed: a machine without Debian's mirror skips.
+	SH_BUSYBOX=$(sh_busybox) ||
+		skip "critest: Debian's busybox package (the stand-ins' sh) cannot be fetched with apt-get download"
+	export SH_BUSYBOX
 	local port
 	port=$(free_port) || return
 	export CRI_MIRROR=127.0.0.1:$port CRI_HOST_ON_BRIDGE=1
@@ -86,10 +90,6 @@ setup_file() {
 		cc -O2 -static -Wall -Wextra -Werror -o "$CRI_DIR/stand-in-bin/$b" "$CRI_TESTS/$b.c" ||
 			fail "cannot build $b (static libc missing?)" || return
 	done
-	# Fetched, not installed: a machine without Debian's mirror skips.
-	SH_BUSYBOX=$(sh_busybox) ||
-		skip "critest: Debian's busybox package (the stand-ins' sh) cannot be fetched with apt-get download"
-	export SH_BUSYBOX
 	TMPDIR=$CRI_DIR/tmp "$CRI_TESTS/make-critest-images" "$CRI_DIR/stand-ins" "$CRI_DIR/stand-in-bin" \
 		>"$CRI_DIR/stand-ins.list" || fail "make-critest-images failed" || return
 	local ref target
