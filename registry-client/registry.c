@@ -486,6 +486,18 @@ describe_ref (const struct registry_repo *r, const char *reference)
   return s;
 }
 
+/* A request for a manifest that accepts every manifest type we read. */
+static int
+manifest_request (struct registry_repo *r, const char *method, const char *reference, struct http_request **ret,
+                  struct oci_error *err)
+{
+  int rc = registry_repo_request (r, method, "manifests", reference, "pull", ret, err);
+
+  if (rc < 0)
+    return rc;
+  return http_request_add_header (*ret, err, "Accept: " REGISTRY_MANIFEST_ACCEPT);
+}
+
 int
 registry_get_manifest (struct registry_repo *r, const char *reference, struct registry_manifest *ret,
                        struct oci_error *err)
@@ -507,10 +519,7 @@ registry_get_manifest (struct registry_repo *r, const char *reference, struct re
       if (rc < 0)
         return oci_error_wrap (err, "%s", what);
     }
-  rc = registry_repo_request (r, "GET", "manifests", reference, "pull", &req, err);
-  if (rc < 0)
-    return rc;
-  rc = http_request_add_header (req, err, "Accept: " REGISTRY_MANIFEST_ACCEPT);
+  rc = manifest_request (r, "GET", reference, &req, err);
   if (rc < 0)
     return rc;
   req->max_body = REGISTRY_MANIFEST_MAX;
@@ -559,10 +568,7 @@ registry_head_manifest (struct registry_repo *r, const char *reference, struct o
 
   if (!desc || asprintf (&what, "manifest %s", desc) < 0)
     return oci_error_set (err, ENOMEM, "manifest");
-  rc = registry_repo_request (r, "HEAD", "manifests", reference, "pull", &req, err);
-  if (rc < 0)
-    return rc;
-  rc = http_request_add_header (req, err, "Accept: " REGISTRY_MANIFEST_ACCEPT);
+  rc = manifest_request (r, "HEAD", reference, &req, err);
   if (rc < 0)
     return rc;
   req->what = what;
@@ -598,10 +604,7 @@ mirror_has (struct registry_repo *r, const char *reference, struct oci_error *er
   cleanup_http_request struct http_request *req = NULL;
   int rc;
 
-  rc = registry_repo_request (r, "HEAD", "manifests", reference, "pull", &req, err);
-  if (rc < 0)
-    return rc;
-  rc = http_request_add_header (req, err, "Accept: " REGISTRY_MANIFEST_ACCEPT);
+  rc = manifest_request (r, "HEAD", reference, &req, err);
   if (rc < 0)
     return rc;
   req->max_attempts = 1;
