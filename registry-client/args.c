@@ -34,7 +34,7 @@ const struct regctl_opt regctl_global_opts[] = {
   { "insecure", no_argument, G_INSECURE, "     HTTPS without certificate verification" },
   { "tls-verify", no_argument, G_TLS_VERIFY, "     HTTPS with verification even for localhost/127.0.0.0/8" },
   { "platform", required_argument, G_PLATFORM, "P    os/arch[/variant] to select (default: this host)" },
-  { "parallel", required_argument, G_PARALLEL, "N    concurrent blob transfers (default 4)" },
+  { "parallel", required_argument, G_PARALLEL, "N    concurrent transfers of blobs of 1 MiB or more (default 4)" },
   { "retries", required_argument, G_RETRIES, "N    retries of a failed request (default 4)" },
   { "config", required_argument, G_CONFIG, "DIR  Docker config directory (default $DOCKER_CONFIG or ~/.docker)" },
   { "certs-dir", required_argument, G_CERTS_DIR, "DIR  per-registry certificates (default /etc/docker/certs.d)" },

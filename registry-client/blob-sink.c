@@ -246,8 +246,12 @@ sink_main (void *arg)
       if (r < 0)
         s->failed = true;
       pthread_cond_broadcast (&s->cv);
-      wake = s->want_wake;
-      s->want_wake = false;
+      /* A paused transfer resumes once half the ring is free, not at the
+       * first free slot: each pause and resume costs a wakeup of the
+       * event loop and a round through libcurl. */
+      wake = s->want_wake && (s->count <= SLOTS / 2 || r < 0);
+      if (wake)
+        s->want_wake = false;
       pthread_mutex_unlock (&s->mu);
       if (wake)
         s->o.wake (s->o.wake_ctx);

@@ -2,6 +2,7 @@
  * registries.  Global options, then GROUP COMMAND from the table. */
 #include <curl/curl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,14 @@ main (int argc, char **argv)
     }
   if (cmd->name)
     first++;
+
+  /* A paused download has libcurl copy what it holds into a fresh 256 KiB
+   * buffer, freed on resume; with glibc's defaults that memory went back to
+   * the kernel each time and came back page fault by page fault (5 % of a
+   * pull's CPU, a page fault costing 12 µs in a paravirtualised guest).
+   * Freed memory is kept instead: a few MiB at most. */
+  mallopt (M_MMAP_THRESHOLD, 4 << 20);
+  mallopt (M_TRIM_THRESHOLD, 32 << 20);
 
   /* libcurl's process-wide state, set up once here (never from a library). */
   if (curl_global_init (CURL_GLOBAL_DEFAULT) != CURLE_OK)

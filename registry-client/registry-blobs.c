@@ -13,30 +13,44 @@
 /* ---- blobs ---- */
 
 int
-registry_head_blob (struct registry_repo *r, const char *digest, int64_t *ret_size, struct oci_error *err)
+registry_head_blob_request (struct registry_repo *r, const char *digest, struct http_request **ret,
+                            struct oci_error *err)
 {
-  cleanup_http_request struct http_request *req = NULL;
-  cleanup_free char *what = NULL;
-  const char *length;
-  int rc;
+  return registry_repo_request (r, "HEAD", "blobs", digest, "pull", ret, err);
+}
 
-  if (asprintf (&what, "blob %s/%s@%s", r->host->name, r->name, digest) < 0)
-    return oci_error_set (err, ENOMEM, "blob");
-  rc = registry_repo_request (r, "HEAD", "blobs", digest, "pull", &req, err);
-  if (rc < 0)
-    return rc;
-  req->what = what;
-  rc = http_perform (r->host->session->http, req, err);
-  if (rc < 0)
-    return rc;
+int
+registry_head_blob_result (const struct http_request *req, int64_t *ret_size, struct oci_error *err)
+{
+  const char *length;
+
   if (req->status == 404)
-    return oci_error_set_code (err, ENOENT, "%s: not found", what);
+    return oci_error_set_code (err, ENOENT, "%s: not found", req->what ? req->what : req->url);
   if (!http_request_ok (req))
     return http_request_error (req, err);
   length = http_response_header (req, "content-length");
   if (ret_size)
     *ret_size = length ? strtoll (length, NULL, 10) : -1;
   return 0;
+}
+
+int
+registry_head_blob (struct registry_repo *r, const char *digest, int64_t *ret_size, struct oci_error *err)
+{
+  cleanup_http_request struct http_request *req = NULL;
+  cleanup_free char *what = NULL;
+  int rc;
+
+  if (asprintf (&what, "blob %s/%s@%s", r->host->name, r->name, digest) < 0)
+    return oci_error_set (err, ENOMEM, "blob");
+  rc = registry_head_blob_request (r, digest, &req, err);
+  if (rc < 0)
+    return rc;
+  req->what = what;
+  rc = http_perform (r->host->session->http, req, err);
+  if (rc < 0)
+    return rc;
+  return registry_head_blob_result (req, ret_size, err);
 }
 
 int
@@ -59,16 +73,13 @@ registry_upload_location (const struct http_request *req, char **ret, struct oci
 }
 
 int
-registry_upload_start (struct registry_repo *r, const char *digest, const struct registry_repo *mount_from,
-                       char **ret_location, struct oci_error *err)
+registry_upload_start_request (struct registry_repo *r, const char *digest, const struct registry_repo *mount_from,
+                               struct http_request **ret, struct oci_error *err)
 {
-  cleanup_http_request struct http_request *req = NULL;
   cleanup_free char *path = NULL;
   cleanup_free char *scope = registry_scope (r, "pull,push");
-  cleanup_free char *what = NULL;
-  int rc;
 
-  if (!scope || asprintf (&what, "upload %s to %s/%s", digest ? digest : "blob", r->host->name, r->name) < 0)
+  if (!scope)
     return oci_error_set (err, ENOMEM, "upload");
   if (mount_from)
     {
@@ -85,18 +96,38 @@ registry_upload_start (struct registry_repo *r, const char *digest, const struct
     }
   else if (asprintf (&path, "/v2/%s/blobs/uploads/", r->name) < 0)
     return oci_error_set (err, ENOMEM, "upload");
-  rc = registry_request (r->host, "POST", path, scope, &req, err);
+  return registry_request (r->host, "POST", path, scope, ret, err);
+}
+
+int
+registry_upload_start_result (const struct http_request *req, bool mounting, char **ret_location,
+                              struct oci_error *err)
+{
+  if (req->status == 201 && mounting)
+    return 1;
+  if (req->status != 202)
+    return http_request_error (req, err);
+  return registry_upload_location (req, ret_location, err);
+}
+
+int
+registry_upload_start (struct registry_repo *r, const char *digest, const struct registry_repo *mount_from,
+                       char **ret_location, struct oci_error *err)
+{
+  cleanup_http_request struct http_request *req = NULL;
+  cleanup_free char *what = NULL;
+  int rc;
+
+  if (asprintf (&what, "upload %s to %s/%s", digest ? digest : "blob", r->host->name, r->name) < 0)
+    return oci_error_set (err, ENOMEM, "upload");
+  rc = registry_upload_start_request (r, digest, mount_from, &req, err);
   if (rc < 0)
     return rc;
   req->what = what;
   rc = http_perform (r->host->session->http, req, err);
   if (rc < 0)
     return rc;
-  if (req->status == 201 && mount_from)
-    return 1;
-  if (req->status != 202)
-    return http_request_error (req, err);
-  return registry_upload_location (req, ret_location, err);
+  return registry_upload_start_result (req, mount_from != NULL, ret_location, err);
 }
 
 int

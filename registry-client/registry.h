@@ -153,6 +153,11 @@ int registry_delete_manifest (struct registry_repo *r, const char *reference, st
 
 /* 0 and the size when the blob is there, -ENOENT when not. */
 int registry_head_blob (struct registry_repo *r, const char *digest, int64_t *ret_size, struct oci_error *err);
+/* The same in two steps, for an engine: the request, and what its answer
+ * means. */
+int registry_head_blob_request (struct registry_repo *r, const char *digest, struct http_request **ret,
+                                struct oci_error *err);
+int registry_head_blob_result (const struct http_request *req, int64_t *ret_size, struct oci_error *err);
 /* A GET of a blob, to run on an engine with a sink of the caller's. */
 int registry_blob_request (struct registry_repo *r, const char *digest, struct http_request **ret,
                            struct oci_error *err);
@@ -161,6 +166,12 @@ int registry_blob_request (struct registry_repo *r, const char *digest, struct h
  * URL in *ret_location otherwise. */
 int registry_upload_start (struct registry_repo *r, const char *digest, const struct registry_repo *mount_from,
                            char **ret_location, struct oci_error *err);
+/* The same in two steps, for an engine. */
+int registry_upload_start_request (struct registry_repo *r, const char *digest,
+                                   const struct registry_repo *mount_from, struct http_request **ret,
+                                   struct oci_error *err);
+int registry_upload_start_result (const struct http_request *req, bool mounting, char **ret_location,
+                                  struct oci_error *err);
 /* The closing PUT of an upload (body to be set by the caller), or a PATCH
  * of a chunk (Content-Range start..start+len-1). */
 int registry_upload_put_request (struct registry_repo *r, const char *location, const char *digest,

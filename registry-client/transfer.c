@@ -1,5 +1,6 @@
-/* Blob transfers as jobs on one HTTP engine (at most --parallel at a
- * time); transfer-image.c copies whole images on top of them.
+/* Blob transfers as jobs on one HTTP engine (at most --parallel blobs of
+ * 1 MiB or more at a time, and as many smaller ones); transfer-image.c
+ * copies whole images on top of them.
  *
  * A job copies one blob:
  *   registry → local   GET streamed into a store blob writer through its
@@ -8,7 +9,9 @@
  *                      of the directory) only when every blob of the
  *                      transfer is verified, so a failure leaves the store
  *                      as it was
- *   local → registry   POST, then PUT (or PATCH chunks and PUT) from the file
+ *   local → registry   HEAD, POST, then PUT (or PATCH chunks and PUT) from
+ *                      the file, each a request of the engine, so that the
+ *                      HEADs and POSTs of all the jobs overlap
  *   registry → registry  GET into a ring buffer that feeds the upload, the
  *                      two requests pausing each other; a cross-repository
  *                      mount first when both are on one registry
@@ -44,7 +47,8 @@ struct blob_job {
   struct http_request *get;      /* registry source */
   struct oci_blob_writer *writer;
   struct blob_sink *sink;        /* the writer's thread (blob-sink.h) */
-  struct http_request *up;       /* the upload request in flight */
+  struct http_request *up;       /* the HEAD, POST or upload request in flight */
+  char *what;                    /* "blob host/repo@digest", for errors */
   char *location;
   uint64_t acked;                /* the registry holds [0, acked) */
   uint64_t chunk_end;            /* the request in flight sends [acked, chunk_end) */
@@ -73,7 +77,8 @@ struct transfer {
   struct blob_job *jobs;
   struct blob_job *queue;
   struct blob_job **queue_tail;
-  int running;
+  int running;                   /* large blobs in flight */
+  int running_small;             /* and small ones */
   struct progress *progress;
 };
 
@@ -99,6 +104,7 @@ job_free (struct blob_job *j)
   if (j->location && !j->up_done && j->t->dst->kind == IMAGE_REGISTRY)
     registry_upload_cancel (&j->t->dst->repo, j->location);
   free (j->location);
+  free (j->what);
   oci_blob_writer_free (j->writer);
   oci_digester_free (j->digester);
   if (j->own_fd && j->fd >= 0)
@@ -109,6 +115,25 @@ job_free (struct blob_job *j)
 
 static int pump (struct transfer *t, struct oci_error *err);
 
+static int *running_count (struct transfer *t, const struct blob_job *j);
+
+/* status: "done", "exists" or "mounted". */
+static void
+job_report (struct blob_job *j, const char *status)
+{
+  struct transfer *t = j->t;
+
+  progress_finish (t->progress, j->pi, status);
+  if (t->g->verbose)
+    fprintf (stderr, "blob %s: %s\n", j->desc->digest,
+             strcmp (status, "exists") == 0 ? "already there" : strcmp (status, "done") == 0 ? "copied" : status);
+  if (j->own_fd && j->fd >= 0)
+    {
+      close (j->fd);
+      j->fd = -1;
+    }
+}
+
 /* A job has nothing left to do. */
 static int
 job_complete (struct blob_job *j, const char *status, struct oci_error *err)
@@ -118,15 +143,8 @@ job_complete (struct blob_job *j, const char *status, struct oci_error *err)
   if (j->finished)
     return 0;
   j->finished = true;
-  progress_finish (t->progress, j->pi, status);
-  if (t->g->verbose)
-    fprintf (stderr, "blob %s: %s\n", j->desc->digest, status);
-  t->running--;
-  if (j->own_fd && j->fd >= 0)
-    {
-      close (j->fd);
-      j->fd = -1;
-    }
+  --*running_count (t, j);
+  job_report (j, status);
   return pump (t, err);
 }
 
@@ -427,30 +445,14 @@ copy_fd (struct blob_job *j, struct oci_error *err)
   return blob_sink_close (j->sink, err);
 }
 
-/* 1 when the blob was there already (or mounted), 2 when copied at once,
- * 0 when requests run, negative on failure. */
+/* What a job reads: the source store's blob, or (registry to registry) a
+ * digester for what passes through. */
 static int
-job_start (struct blob_job *j, struct oci_error *err)
+open_source (struct blob_job *j, struct oci_error *err)
 {
   struct transfer *t = j->t;
   const char *digest = j->desc->digest;
-  int64_t have = -1;
-  char label[24];
   int r;
-
-  snprintf (label, sizeof label, "%.19s", oci_digest_hex (digest) ? oci_digest_hex (digest) : digest);
-  j->pi = progress_add (t->progress, label, j->desc->size);
-
-  /* Already there? */
-  if (is_local (t->dst))
-    r = oci_store_stat_blob (t->dst->store, digest, &have, err);
-  else
-    r = registry_head_blob (&t->dst->repo, digest, &have, err);
-  if (r == 0 && (have < 0 || have == j->desc->size))
-    return 1;
-  if (r < 0 && r != -ENOENT)
-    return r;
-  oci_error_clear (err);
 
   if (is_local (t->src) && j->fd < 0)
     {
@@ -463,7 +465,6 @@ job_start (struct blob_job *j, struct oci_error *err)
         return oci_error_set (err, EIO, "blob %s in %s: %" PRId64 " bytes, the manifest says %" PRId64, digest,
                               t->src->spec, size, j->desc->size);
     }
-
   if (!is_local (t->dst) && j->fd < 0)
     {
       enum oci_digest_alg alg;
@@ -473,61 +474,63 @@ job_start (struct blob_job *j, struct oci_error *err)
       if (r < 0)
         return r;
     }
-  if (is_local (t->dst))
-    {
-      r = oci_store_blob_writer (t->dst->store, digest, j->desc->size, &j->writer, err);
-      if (r == 0 && !t->flusher)
-        r = blob_flusher_new (&t->flusher, err);
-      if (r < 0)
-        return r;
-      if (j->fd >= 0)
-        {
-          struct blob_sink_opts so = { .flusher = t->flusher };
-          r = blob_sink_new (j->writer, digest, &so, &j->sink, err);
-          if (r < 0)
-            return r;
-          r = copy_fd (j, err);
-          return r < 0 ? oci_error_wrap (err, "copy blob to %s", t->dst->spec) : 2;
-        }
-      r = registry_blob_request (&t->src->repo, digest, &j->get, err);
-      if (r == 0)
-        {
-          struct blob_sink_opts so = { .flusher = t->flusher, .wake = sink_wake, .wake_ctx = j };
-          r = blob_sink_new (j->writer, digest, &so, &j->sink, err);
-        }
-      if (r < 0)
-        return r;
-      j->get->sink = writer_sink;
-      j->get->sink_ctx = j;
-      j->get->done = download_done;
-      j->get->done_ctx = j;
-      j->get->progress = on_progress;
-      j->get->progress_ctx = j;
-      return http_engine_submit (t->engine, j->get, err);
-    }
+  return 0;
+}
 
-  /* To a registry: mount, or open an upload. */
-  if (t->mount_from && same_registry (t->mount_from, &t->dst->repo)
-      && strcmp (t->mount_from->name, t->dst->repo.name) != 0)
-    {
-      r = registry_upload_start (&t->dst->repo, digest, t->mount_from, &j->location, err);
-      if (r == 1)
-        {
-          j->up_done = true;
-          return 1;
-        }
-    }
-  else
-    r = registry_upload_start (&t->dst->repo, digest, NULL, &j->location, err);
+/* Into the store: the writer's thread takes a local source at once (2), or
+ * a download (0). */
+static int
+start_to_store (struct blob_job *j, struct oci_error *err)
+{
+  struct transfer *t = j->t;
+  const char *digest = j->desc->digest;
+  int r;
+
+  r = oci_store_blob_writer (t->dst->store, digest, j->desc->size, &j->writer, err);
+  if (r == 0 && !t->flusher)
+    r = blob_flusher_new (&t->flusher, err);
   if (r < 0)
     return r;
+  if (j->fd >= 0)
+    {
+      struct blob_sink_opts so = { .flusher = t->flusher };
+      r = blob_sink_new (j->writer, digest, &so, &j->sink, err);
+      if (r < 0)
+        return r;
+      r = copy_fd (j, err);
+      return r < 0 ? oci_error_wrap (err, "copy blob to %s", t->dst->spec) : 2;
+    }
+  r = registry_blob_request (&t->src->repo, digest, &j->get, err);
+  if (r == 0)
+    {
+      struct blob_sink_opts so = { .flusher = t->flusher, .wake = sink_wake, .wake_ctx = j };
+      r = blob_sink_new (j->writer, digest, &so, &j->sink, err);
+    }
+  if (r < 0)
+    return r;
+  j->get->sink = writer_sink;
+  j->get->sink_ctx = j;
+  j->get->done = download_done;
+  j->get->done_ctx = j;
+  j->get->progress = on_progress;
+  j->get->progress_ctx = j;
+  return http_engine_submit (t->engine, j->get, err);
+}
+
+/* To a registry, once the upload is open: the body, from a local file or
+ * through the pipe from the source registry. */
+static int
+start_upload_body (struct blob_job *j, struct oci_error *err)
+{
+  struct transfer *t = j->t;
+  int r;
 
   if (j->fd < 0)
     {
       j->buf = malloc (PIPE_SIZE);
       if (!j->buf)
         return oci_error_set (err, ENOMEM, "blob buffer");
-      r = registry_blob_request (&t->src->repo, digest, &j->get, err);
+      r = registry_blob_request (&t->src->repo, j->desc->digest, &j->get, err);
       if (r < 0)
         return r;
       j->get->sink = pipe_sink;
@@ -540,8 +543,104 @@ job_start (struct blob_job *j, struct oci_error *err)
       if (r < 0)
         return r;
     }
-  r = next_upload (j, err);
-  return r < 0 ? r : 0;
+  return next_upload (j, err);
+}
+
+static bool
+mounting (const struct blob_job *j)
+{
+  const struct transfer *t = j->t;
+  return t->mount_from && same_registry (t->mount_from, &t->dst->repo)
+         && strcmp (t->mount_from->name, t->dst->repo.name) != 0;
+}
+
+static int
+post_done (struct http_engine *e, struct http_request *req, void *ctx, struct oci_error *err)
+{
+  struct blob_job *j = ctx;
+  int r;
+
+  (void) e;
+  r = registry_upload_start_result (req, mounting (j), &j->location, err);
+  if (r < 0)
+    return oci_error_wrap (err, "upload blob %s", j->desc->digest);
+  if (r == 1)
+    {
+      j->up_done = true;
+      return job_complete (j, "mounted", err);
+    }
+  return start_upload_body (j, err);
+}
+
+static int
+head_done (struct http_engine *e, struct http_request *req, void *ctx, struct oci_error *err)
+{
+  struct blob_job *j = ctx;
+  struct transfer *t = j->t;
+  int64_t have = -1;
+  int r;
+
+  (void) e;
+  r = registry_head_blob_result (req, &have, err);
+  if (r == 0 && (have < 0 || have == j->desc->size))
+    return job_complete (j, "exists", err);
+  if (r < 0 && r != -ENOENT)
+    return r;
+  oci_error_clear (err);
+  /* The engine is done with req (the HEAD): this is its last call. */
+  http_request_free (j->up);
+  j->up = NULL;
+  r = open_source (j, err);
+  if (r == 0)
+    r = registry_upload_start_request (&t->dst->repo, j->desc->digest, mounting (j) ? t->mount_from : NULL, &j->up,
+                                       err);
+  if (r < 0)
+    return r;
+  j->up->what = j->what;
+  j->up->done = post_done;
+  j->up->done_ctx = j;
+  return http_engine_submit (t->engine, j->up, err);
+}
+
+/* 1 when the blob was in the store already, 2 when copied at once, 0 when
+ * requests run: to a registry, the HEAD, the POST that opens the upload
+ * (or mounts) and the body are each a request of the engine, so that
+ * those of all the jobs run at once. */
+static int
+job_start (struct blob_job *j, struct oci_error *err)
+{
+  struct transfer *t = j->t;
+  const char *digest = j->desc->digest;
+  char label[24];
+  int r;
+
+  snprintf (label, sizeof label, "%.19s", oci_digest_hex (digest) ? oci_digest_hex (digest) : digest);
+  j->pi = progress_add (t->progress, label, j->desc->size);
+
+  if (is_local (t->dst))
+    {
+      int64_t have = -1;
+      r = oci_store_stat_blob (t->dst->store, digest, &have, err);
+      if (r == 0 && (have < 0 || have == j->desc->size))
+        return 1;
+      if (r < 0 && r != -ENOENT)
+        return r;
+      oci_error_clear (err);
+      r = open_source (j, err);
+      return r < 0 ? r : start_to_store (j, err);
+    }
+  if (asprintf (&j->what, "blob %s/%s@%s", t->dst->repo.host->name, t->dst->repo.name, digest) < 0)
+    {
+      j->what = NULL;
+      return oci_error_set (err, ENOMEM, "blob");
+    }
+  r = registry_head_blob_request (&t->dst->repo, digest, &j->up, err);
+  if (r < 0)
+    return r;
+  j->up->what = j->what;
+  j->up->done = head_done;
+  j->up->done_ctx = j;
+  return http_engine_submit (t->engine, j->up, err);
 }
 
 /* Waits for a blob's writer thread, which verifies and flushes it. */
@@ -560,37 +659,68 @@ reap_sink (struct blob_job *j, struct oci_error *err)
   return 0;
 }
 
+/* Blobs below this size (configs, small layers) run beside the
+ * --parallel large ones, so that a config never holds up a layer. */
+#define SMALL_BLOB ((int64_t) 1 << 20)
+
+static bool
+is_small (const struct blob_job *j)
+{
+  return j->desc->size < SMALL_BLOB;
+}
+
+static int *
+running_count (struct transfer *t, const struct blob_job *j)
+{
+  return is_small (j) ? &t->running_small : &t->running;
+}
+
+/* Threads of finished downloads still flushing: a few at most. */
+static int
+reap_flushing (struct transfer *t, int keep, struct oci_error *err)
+{
+  int flushing = 0, r;
+
+  for (struct blob_job *k = t->jobs; k; k = k->next)
+    if (k->sink && k->finished)
+      flushing++;
+  for (struct blob_job *k = t->jobs; k && flushing > keep; k = k->next)
+    if (k->sink && k->finished)
+      {
+        r = reap_sink (k, err);
+        if (r < 0)
+          return r;
+        flushing--;
+      }
+  return 0;
+}
+
 static int
 pump (struct transfer *t, struct oci_error *err)
 {
   int parallel = t->o->parallel > 0 ? t->o->parallel : 1;
+  struct blob_job **pp = &t->queue;
 
-  while (t->running < parallel && t->queue)
+  while (*pp)
     {
-      struct blob_job *j = t->queue;
+      struct blob_job *j = *pp;
       int r;
 
-      /* Threads of finished downloads still flushing: a few at most. */
+      if (*running_count (t, j) >= parallel)
+        {
+          pp = &j->next_queued;
+          continue;
+        }
       if (is_local (t->dst))
         {
-          int flushing = 0;
-          for (struct blob_job *k = t->jobs; k; k = k->next)
-            if (k->sink && k->finished)
-              flushing++;
-          for (struct blob_job *k = t->jobs; k && flushing > parallel; k = k->next)
-            if (k->sink && k->finished)
-              {
-                r = reap_sink (k, err);
-                if (r < 0)
-                  return r;
-                flushing--;
-              }
+          r = reap_flushing (t, parallel, err);
+          if (r < 0)
+            return r;
         }
-
-      t->queue = j->next_queued;
-      if (!t->queue)
-        t->queue_tail = &t->queue;
-      t->running++;
+      *pp = j->next_queued;
+      if (!*pp)
+        t->queue_tail = pp;
+      ++*running_count (t, j);
       r = job_start (j, err);
       if (r < 0)
         {
@@ -600,17 +730,9 @@ pump (struct transfer *t, struct oci_error *err)
       if (r >= 1)
         {
           /* Done at once: no requests, no recursion through pump. */
-          const char *status = r == 2 ? "done" : j->up_done ? "mounted" : "exists";
           j->finished = true;
-          t->running--;
-          progress_finish (t->progress, j->pi, status);
-          if (t->g->verbose)
-            fprintf (stderr, "blob %s: %s\n", j->desc->digest, r == 2 ? "copied" : j->up_done ? "mounted" : "already there");
-          if (j->own_fd && j->fd >= 0)
-            {
-              close (j->fd);
-              j->fd = -1;
-            }
+          --*running_count (t, j);
+          job_report (j, r == 2 ? "done" : "exists");
         }
     }
   return 0;

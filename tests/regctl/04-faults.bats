@@ -251,6 +251,36 @@ store_state() {
 	[ "$(curl -sf "http://$FREG/stats" | jq .max_concurrent_blob_gets)" -eq 4 ]
 }
 
+@test "a push asks after all its blobs at once, and opens their uploads at once" {
+	start_fault_registry
+	local digest
+	digest=$(make_image "$LAYOUT" four --layers 4 --size 1000)
+	# HEADs answered slowly: those of the five blobs overlap, up to --parallel.
+	fault delay=0.3 path=/blobs/sha256
+	regctl image copy "oci:$LAYOUT:four" "$FREG/test/four:v1"
+	[ "$status" -eq 0 ]
+	[ "$(curl -sf "http://$FREG/stats" | jq .max_concurrent_blob_heads)" -eq 4 ]
+	fault clear_stats=1
+	regctl --parallel 2 image copy "oci:$LAYOUT:four" "$FREG/test/other:v1"
+	[ "$status" -eq 0 ]
+	[ "$(curl -sf "http://$FREG/stats" | jq .max_concurrent_blob_heads)" -eq 2 ]
+	regctl digest "$FREG/test/other:v1"
+	[ "$output" = "$digest" ]
+}
+
+@test "--parallel counts large blobs: a config is fetched beside them" {
+	start_fault_registry
+	make_image "$LAYOUT" big --layers 2 --size $((2 * 1024 * 1024)) >/dev/null
+	regctl image copy "oci:$LAYOUT:big" "$FREG/test/big:v1"
+	[ "$status" -eq 0 ]
+	fault delay=0.4 path=/blobs/sha256
+	# One layer at a time, and the config (under 1 MiB) beside it.
+	regctl --parallel 1 image pull "$FREG/test/big:v1"
+	[ "$status" -eq 0 ]
+	[ "$(curl -sf "http://$FREG/stats" | jq .max_concurrent_blob_gets)" -eq 2 ]
+	[ "$(find "$STORE/blobs/sha256" -type f | wc -l)" -ge 4 ]
+}
+
 @test "identity tokens from docker login: the OAuth2 refresh-token grant" {
 	start_fault_registry --auth bearer --user tong:secret --refresh-token rt-secret
 	jq -n --arg r "$FREG" '{auths: {($r): {identitytoken: "rt-secret"}}}' >"$DOCKER_CONFIG/config.json"

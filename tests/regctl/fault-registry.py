@@ -14,13 +14,13 @@ takes orders on POST /control?... (one fault set per call):
   redirect=HOST                      redirect blob GETs to http://HOST/redirected/...
   token_uses=N                       a Bearer token is good for N requests
   expire_tokens=1                    every token issued so far stops working
-  delay=SECONDS[&path=RE]            blob GETs wait SECONDS before answering
-  clear_stats=1                      forget the peak of concurrent blob GETs
+  delay=SECONDS[&path=RE]            blob GETs and HEADs wait SECONDS before answering
+  clear_stats=1                      forget the peaks of concurrent blob GETs and HEADs
   reset=1                            no faults
 
 GET /log returns every request seen as JSON lines (method, path, range,
-auth); GET /stats the peak number of blob GETs served at once
-({"max_concurrent_blob_gets": N}); GET /health answers 200.  With --auth
+auth); GET /stats the peak numbers of blob GETs and HEADs served at once
+({"max_concurrent_blob_gets": N, "max_concurrent_blob_heads": N}); GET /health answers 200.  With --auth
 bearer every /v2/ request needs a token from GET /token (Basic credentials
 --user U:P when given), or from POST /token with the OAuth2 refresh-token
 grant (--refresh-token TOKEN, the identity token of `docker login`).
@@ -50,8 +50,8 @@ class State:
         self.manifests = {}     # (repo, digest) -> (media type, bytes)
         self.tags = {}          # (repo, tag) -> digest
         self.uploads = {}       # uuid -> bytearray
-        self.active_gets = 0    # blob GETs being served
-        self.max_active_gets = 0
+        self.active = {"GET": 0, "HEAD": 0}      # blob requests being served
+        self.max_active = {"GET": 0, "HEAD": 0}
         self.tokens = {}        # token -> remaining uses (None: unlimited)
         self.token_count = 0
         self.log = []
@@ -225,7 +225,7 @@ class Handler(BaseHTTPRequestHandler):
             if "delay" in q:
                 self.st.delay = (float(q["delay"]), path)
             if "clear_stats" in q:
-                self.st.max_active_gets = 0
+                self.st.max_active = {"GET": 0, "HEAD": 0}
         self.send(200, b"ok\n")
 
     # ---- API ----
@@ -239,7 +239,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.control(query)
         if path == "/stats":
             with self.st.lock:
-                text = json.dumps({"max_concurrent_blob_gets": self.st.max_active_gets})
+                text = json.dumps({"max_concurrent_blob_gets": self.st.max_active["GET"],
+                                   "max_concurrent_blob_heads": self.st.max_active["HEAD"]})
             return self.send(200, text.encode(), content_type="application/json")
         if path == "/log":
             with self.st.lock:
@@ -280,17 +281,21 @@ class Handler(BaseHTTPRequestHandler):
         if self.command not in ("GET", "HEAD"):
             self.body()
             return self.error(405, "UNSUPPORTED", "method not allowed")
+        if data is None and self.command == "HEAD":
+            return self.serve_blob_counted(None, digest)
         if data is None:
             return self.error(404, "BLOB_UNKNOWN", "blob unknown")
         if redirect and not redirected and self.command == "GET":
             return self.send(307, b"", {"Location": "http://%s/redirected/%s" % (redirect, digest)})
         if corrupt and data:
             data = bytes([data[0] ^ 0xFF]) + data[1:]
-        if self.command != "GET":
-            return self.serve_blob(data, digest)
+        return self.serve_blob_counted(data, digest)
+
+    def serve_blob_counted(self, data, digest):
+        method = self.command
         with self.st.lock:
-            self.st.active_gets += 1
-            self.st.max_active_gets = max(self.st.max_active_gets, self.st.active_gets)
+            self.st.active[method] += 1
+            self.st.max_active[method] = max(self.st.max_active[method], self.st.active[method])
             delay = self.st.delay
         try:
             if delay and re.search(delay[1], self.path):
@@ -298,9 +303,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.serve_blob(data, digest)
         finally:
             with self.st.lock:
-                self.st.active_gets -= 1
+                self.st.active[method] -= 1
 
     def serve_blob(self, data, digest):
+        if data is None:
+            return self.error(404, "BLOB_UNKNOWN", "blob unknown")
         start = 0
         rng = self.headers.get("Range")
         headers = {"Docker-Content-Digest": digest, "Accept-Ranges": "bytes"}
