@@ -136,9 +136,11 @@ enter_cgroup (const struct tong_cgroup *cg, pid_t pid, const struct tong_exec_op
                           : tong_cgroup_enter (cg, pid, err);
 }
 
-/* In the child: everything up to execve; returns only on failure. */
+/* In the child: everything up to execve; returns only on failure, with
+ * *ready telling whether the parent had been told READY (and so no longer
+ * listens). */
 static int
-child_main (const struct child_ctx *x, struct oci_error *err)
+child_main (const struct child_ctx *x, bool *ready, struct oci_error *err)
 {
   const struct oci_spec *config = x->config;
   const struct oci_spec_process *proc = x->proc;
@@ -204,6 +206,7 @@ child_main (const struct child_ctx *x, struct oci_error *err)
   r = tong_sync_send (x->sync_fd, TONG_SYNC_READY, 0, err);
   if (r < 0)
     return r;
+  *ready = true;
   close (x->sync_fd);
   tong_log_debug (x->g, "setns_init: about to exec %s", proc->args_len ? proc->args[0] : "");
   return tong_process_exec (&p, err);
@@ -214,15 +217,19 @@ child_run (void *arg)
 {
   const struct child_ctx *x = arg;
   struct oci_error child_err = { 0 };
+  bool ready = false;
 
   close (x->peer_fd);
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   tong_log_debug (x->g, "nsexec container setup: joining the namespaces of container %s (init pid %lld)", x->c->id,
                   (long long) x->c->pid);
-  child_main (x, &child_err);
-  /* Before READY the parent hears it; after, only stderr can. */
-  tong_sync_send_error (x->sync_fd, &child_err);
-  fprintf (stderr, "tong: %s\n", child_err.msg);
+  child_main (x, &ready, &child_err);
+  /* Before READY the parent hears it (and prints it); after, only stderr
+   * can. */
+  if (!ready)
+    tong_sync_send_error (x->sync_fd, &child_err);
+  else
+    fprintf (stderr, "tong: %s\n", child_err.msg);
   _exit (127);
 }
 

@@ -125,7 +125,20 @@ cap_line() {
 	tong_fg exec "$CT_ID" /no/such/executable
 	[ "$status" -eq 255 ]
 	[[ "$output" == *"/no/such/executable"* ]]
+	# Said once (the parent prints what the child reports before READY).
+	[ "$(grep -c 'no/such/executable' <<<"$output")" -eq 1 ]
 	[ "$(__tong state "$CT_ID" | jq -r .status)" = running ]
+	alive "$INIT_PID"
+}
+
+@test "exec: a failure after READY (execve of a file that is not a program) exits 127, said once on stderr" {
+	start_container
+	printf 'not a program\n' >"$BUNDLE/rootfs/not-a-program"
+	chmod 0755 "$BUNDLE/rootfs/not-a-program"
+	tong_fg -127 exec "$CT_ID" /not-a-program
+	[ "$status" -eq 127 ]
+	[[ "$output" == *"/not-a-program: Exec format error"* ]]
+	[ "$(grep -c 'not-a-program' <<<"$output")" -eq 1 ]
 	alive "$INIT_PID"
 }
 
