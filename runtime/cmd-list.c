@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "container.h"
 #include "create.h"
 #include "oci/cleanup.h"
 #include "oci/json.h"
@@ -80,7 +81,9 @@ tong_cmd_list (const struct tong_globals *g, int argc, char **argv, struct oci_e
   while (d && (de = readdir (d)))
     {
       char **nids;
-      if (de->d_name[0] == '.')
+      struct oci_error not_id = { 0 };
+      /* Hidden entries, and what cannot be a container (the @cache). */
+      if (de->d_name[0] == '.' || tong_validate_id (de->d_name, &not_id) < 0)
         continue;
       nids = realloc (ids, (n + 1) * sizeof *ids);
       if (!nids)

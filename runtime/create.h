@@ -42,6 +42,8 @@ int tong_destroy_container (const struct tong_globals *g, struct tong_container 
 int tong_load_saved_config (const struct tong_container *c, struct oci_spec **ret, struct oci_error *err);
 
 /* init.c: runs in the cloned child; never returns. */
+struct tong_seccomp;
+
 struct tong_init_args {
   const struct tong_globals *g;
   const struct tong_create_opts *opts;
@@ -57,6 +59,7 @@ struct tong_init_args {
   bool join_pid;
   const void *plan;       /* struct tong_ns_plan */
   const int *source_fds;  /* bind mount sources opened by the parent, or NULL */
+  struct tong_seccomp *seccomp; /* linux.seccomp compiled by the parent, or NULL */
 };
 _Noreturn void tong_init_main (struct tong_init_args *a);
 

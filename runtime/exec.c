@@ -30,6 +30,7 @@
 #include "exec.h"
 #include "oci/cleanup.h"
 #include "process.h"
+#include "seccomp-cache.h"
 #include "sync.h"
 #include "terminal.h"
 #include "tty-proxy.h"
@@ -127,6 +128,7 @@ struct child_ctx {
    * (CLONE_VFORK): we are born in it, and move ourselves into the cgroup. */
   bool vforked;
   const struct tong_cgroup *cg;
+  struct tong_seccomp *seccomp;  /* the container's linux.seccomp, compiled here */
 };
 
 static int
@@ -196,7 +198,7 @@ child_main (const struct child_ctx *x, bool *ready, struct oci_error *err)
   /* As runc: a session of its own, terminal or not (see init.c). */
   else if (setsid () < 0)
     return oci_error_set (err, errno, "setsid");
-  r = tong_process_prepare (proc, config->linux_, x->o->preserve_fds, &p, err);
+  r = tong_process_prepare (proc, config->linux_, x->o->preserve_fds, x->seccomp, &p, err);
   if (r < 0)
     return r;
   /* The death signal survives execve: the process must outlive a
@@ -305,6 +307,7 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
   cleanup_close int console_fd = -1, tty_ours = -1, master = -1;
   const struct tong_cgroup *cg = o->cg;
   struct child_ctx x;
+  struct tong_seccomp *seccomp = NULL;
   int64_t value = 0;
   pid_t child, pid;
   int r;
@@ -312,6 +315,13 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
   r = open_namespaces (c, config, fds, err);
   if (r < 0)
     goto out;
+  /* Compiled here (or found in the cache): the child only loads it. */
+  r = tong_seccomp_prepare_cached (g->root, config->linux_ ? config->linux_->seccomp : NULL, &seccomp, err);
+  if (r < 0)
+    goto out;
+  if (seccomp)
+    tong_log_debug (g, "seccomp: a program of %zu instructions, %s", tong_seccomp_program_len (seccomp),
+                    tong_seccomp_from_cache (seccomp) ? "from the cache" : "compiled");
   if (o->console_socket)
     {
       r = tong_console_socket_connect (o->console_socket, &console_fd, err);
@@ -333,7 +343,7 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
       goto out;
     }
   x = (struct child_ctx) { .g = g, .c = c, .sync_fd = sv[1], .peer_fd = sv[0], .fds = fds, .console_fd = console_fd,
-                           .config = config, .proc = proc, .o = o, .cg = cg };
+                           .config = config, .proc = proc, .o = o, .cg = cg, .seccomp = seccomp };
   x.vforked = join_pid_ns_for_child (fds);
   if (x.vforked)
     {
@@ -415,6 +425,7 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
   else
     r = tong_wait_forwarding_signals (pid, err);
 out:
+  tong_seccomp_free (seccomp);
   close_namespaces (fds);
   if (sv[0] >= 0)
     close (sv[0]);

@@ -181,7 +181,7 @@ setup (struct tong_init_args *a, struct tong_process *proc, struct oci_error *er
   if (r == 0)
     r = join_keyring (a, err);
   if (r == 0)
-    r = tong_process_prepare (spec->process, spec->linux_, a->opts->preserve_fds, proc, err);
+    r = tong_process_prepare (spec->process, spec->linux_, a->opts->preserve_fds, a->seccomp, proc, err);
 out:
   if (rfs.rootfd >= 0)
     close (rfs.rootfd);

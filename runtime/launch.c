@@ -23,6 +23,7 @@
 #include "namespaces.h"
 #include "oci/cleanup.h"
 #include "rootfs.h"
+#include "seccomp-cache.h"
 #include "oci/json.h"
 #include "paths.h"
 #include "supported.h"
@@ -154,6 +155,12 @@ validate_for_create (const struct oci_spec *spec, const struct tong_create_opts 
   return 0;
 }
 
+static void
+seccomp_freep (struct tong_seccomp **s)
+{
+  tong_seccomp_free (*s);
+}
+
 int
 tong_create_container (const struct tong_globals *g, const struct tong_create_opts *o,
                        struct tong_container **ret, struct oci_error *err)
@@ -164,6 +171,7 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
   cleanup_close int fifo_fd = -1, console_fd = -1; /* fifo_fd: the state dir */
   struct tong_ns_plan plan;
   struct tong_init_args args = { 0 };
+  __attribute__ ((cleanup (seccomp_freep))) struct tong_seccomp *seccomp = NULL;
   int *source_fds = NULL;
   cleanup_cgroup struct tong_cgroup *cg = NULL;
   char created[64];
@@ -215,6 +223,15 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
   r = tong_mkdir_p (g->root, 0711, err);
   if (r < 0)
     goto fail_spec;
+  /* Compiled here, where the cache is reachable; the init gets a copy of
+   * it with our memory. */
+  r = tong_seccomp_prepare_cached (g->root, spec->linux_ ? spec->linux_->seccomp : NULL, &seccomp, err);
+  if (r < 0)
+    goto fail_spec;
+  if (seccomp)
+    tong_log_debug (g, "seccomp: a program of %zu instructions, %s", tong_seccomp_program_len (seccomp),
+                    tong_seccomp_from_cache (seccomp) ? "from the cache" : "compiled");
+  args.seccomp = seccomp;
   c->dir = tong_container_dir (g->root, o->id);
   if (!c->dir)
     {

@@ -132,7 +132,7 @@ build_env (struct tong_process *p, struct oci_error *err)
 
 int
 tong_process_prepare (const struct oci_spec_process *s, const struct oci_spec_linux *l, int preserve_fds,
-                      struct tong_process *ret, struct oci_error *err)
+                      struct tong_seccomp *seccomp_program, struct tong_process *ret, struct oci_error *err)
 {
   int r;
 
@@ -168,9 +168,10 @@ tong_process_prepare (const struct oci_spec_process *s, const struct oci_spec_li
   r = apply_attrs (s, l, err);
   if (r < 0)
     return r;
-  if (seccomp)
+  ret->seccomp = seccomp_program;
+  if (seccomp && !seccomp_program)
     {
-      r = tong_seccomp_prepare (seccomp, &ret->seccomp, err);
+      r = tong_seccomp_prepare (seccomp, NULL, &ret->seccomp, err);
       if (r < 0)
         return r;
     }

@@ -32,9 +32,11 @@ struct tong_process {
   bool entered;         /* tong_process_enter done */
 };
 
-/* In the container, after pivot_root, still root. */
+/* In the container, after pivot_root, still root.  seccomp_program: the
+ * linux.seccomp program the parent compiled before cloning (borrowed), or
+ * NULL to compile it here. */
 int tong_process_prepare (const struct oci_spec_process *p, const struct oci_spec_linux *l, int preserve_fds,
-                          struct tong_process *ret, struct oci_error *err);
+                          struct tong_seccomp *seccomp_program, struct tong_process *ret, struct oci_error *err);
 /* Everything but the execve: fds, seccomp, capabilities, user, no_new_privs,
  * CPU affinity, umask.  What runs after it (startContainer hooks, forked
  * from here) runs as the container's process will. */

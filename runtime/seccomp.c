@@ -18,6 +18,7 @@
 
 #include "oci/cleanup.h"
 #include "oci/json.h"
+#include "seccomp-cache.h"
 
 #ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
 #define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
@@ -41,6 +42,7 @@ struct tong_seccomp {
   size_t len;
   unsigned int flags;  /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
   bool notify;
+  bool cached;         /* the program came from the cache */
 };
 
 /* ---- names ------------------------------------------------------------ */
@@ -563,33 +565,17 @@ export_program (scmp_filter_ctx ctx, struct sock_filter **ret, size_t *ret_len, 
   return 0;
 }
 
-int
-tong_seccomp_prepare (const struct oci_spec_seccomp *s, struct tong_seccomp **ret, struct oci_error *err)
+/* libseccomp's program for s, behind the ENOSYS stub: the costly part. */
+static int
+compile_program (const struct oci_spec_seccomp *s, uint32_t default_action, struct sock_filter **ret,
+                 size_t *ret_len, struct oci_error *err)
 {
   __attribute__ ((cleanup (cleanup_scmp))) scmp_filter_ctx ctx = NULL;
   cleanup_free struct sock_filter *prog = NULL, *stub = NULL;
   cleanup_free struct arch_max *archs = NULL;
-  struct tong_seccomp *out;
+  struct sock_filter *insns;
   size_t i, prog_len = 0, stub_len = 0, n_archs = 0, n_names = 0;
-  uint32_t default_action;
-  unsigned int flags = 0;
-  bool notify = false;
   int r;
-
-  *ret = NULL;
-  if (!s)
-    return 0;
-
-  r = resolve_action ("linux.seccomp", ".defaultAction", ".defaultErrnoRet", s->default_action,
-                      s->default_errno_ret_present, s->default_errno_ret, &default_action, err);
-  if (r < 0)
-    return r;
-  r = validate_listener (s, &notify, err);
-  if (r < 0)
-    return r;
-  r = resolve_flags (s, notify, &flags, err);
-  if (r < 0)
-    return r;
 
   ctx = seccomp_init (default_action);
   if (!ctx)
@@ -637,21 +623,72 @@ tong_seccomp_prepare (const struct oci_spec_seccomp *s, struct tong_seccomp **re
   if (stub_len + prog_len > BPF_MAXINSNS)
     return oci_error_set (err, E2BIG, "linux.seccomp: the filter has %zu instructions, the kernel takes at most %d",
                           stub_len + prog_len, BPF_MAXINSNS);
+  insns = malloc ((stub_len + prog_len) * sizeof *insns);
+  if (!insns)
+    return oci_error_set (err, ENOMEM, "linux.seccomp");
+  if (stub_len)
+    memcpy (insns, stub, stub_len * sizeof *stub);
+  memcpy (insns + stub_len, prog, prog_len * sizeof *prog);
+  *ret = insns;
+  *ret_len = stub_len + prog_len;
+  return 0;
+}
+
+int
+tong_seccomp_prepare (const struct oci_spec_seccomp *s, const char *cache_dir, struct tong_seccomp **ret,
+                      struct oci_error *err)
+{
+  cleanup_free char *key = NULL;
+  struct tong_seccomp *out;
+  size_t key_len = 0;
+  uint32_t default_action;
+  unsigned int flags = 0;
+  bool notify = false;
+  int r;
+
+  *ret = NULL;
+  if (!s)
+    return 0;
+
+  r = resolve_action ("linux.seccomp", ".defaultAction", ".defaultErrnoRet", s->default_action,
+                      s->default_errno_ret_present, s->default_errno_ret, &default_action, err);
+  if (r < 0)
+    return r;
+  r = validate_listener (s, &notify, err);
+  if (r < 0)
+    return r;
+  r = resolve_flags (s, notify, &flags, err);
+  if (r < 0)
+    return r;
 
   out = calloc (1, sizeof *out);
-  if (!out || !(out->insns = malloc ((stub_len + prog_len) * sizeof *out->insns)))
-    {
-      free (out);
-      return oci_error_set (err, ENOMEM, "linux.seccomp");
-    }
-  if (stub_len)
-    memcpy (out->insns, stub, stub_len * sizeof *stub);
-  memcpy (out->insns + stub_len, prog, prog_len * sizeof *prog);
-  out->len = stub_len + prog_len;
+  if (!out)
+    return oci_error_set (err, ENOMEM, "linux.seccomp");
   out->flags = flags;
   out->notify = notify;
+  /* The cache holds programs that compiled: a profile with an error is
+   * compiled, and refused, every time. */
+  if (cache_dir && tong_seccomp_cache_key (s, &key, &key_len) == 0)
+    out->cached = tong_seccomp_cache_get (cache_dir, key, key_len, &out->insns, &out->len) == 1;
+  if (!out->cached)
+    {
+      r = compile_program (s, default_action, &out->insns, &out->len, err);
+      if (r < 0)
+        {
+          tong_seccomp_free (out);
+          return r;
+        }
+      if (key)
+        tong_seccomp_cache_put (cache_dir, key, key_len, out->insns, out->len);
+    }
   *ret = out;
   return 0;
+}
+
+bool
+tong_seccomp_from_cache (const struct tong_seccomp *s)
+{
+  return s && s->cached;
 }
 
 int

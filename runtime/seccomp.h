@@ -1,6 +1,8 @@
-/* linux.seccomp: compiled to a BPF program at `create` (so every config
- * error surfaces there, before anything runs), loaded with one seccomp(2)
- * call in the container process just before execve.
+/* linux.seccomp: compiled to a BPF program by `create` and `exec` before
+ * they clone (so every config error surfaces there, before anything runs,
+ * and the program can be kept in <root>/@cache/seccomp for the next
+ * container), loaded with one seccomp(2) call in the container process
+ * just before execve.
  *
  * The program is libseccomp's with runc's -ENOSYS stub in front: when the
  * default action is not an "allow" one (ALLOW, LOG, TRACE), a syscall
@@ -48,7 +50,11 @@ struct tong_seccomp;
  * crun do the same); TSYNC is accepted and has nothing to do, the loading
  * process being single-threaded; WAIT_KILLABLE_RECV only means something
  * with a NOTIFY rule and is dropped without one. */
-int tong_seccomp_prepare (const struct oci_spec_seccomp *s, struct tong_seccomp **ret, struct oci_error *err);
+int tong_seccomp_prepare (const struct oci_spec_seccomp *s, const char *cache_dir, struct tong_seccomp **ret,
+                          struct oci_error *err);
+/* cache_dir (NULL: none) keeps compiled programs (seccomp-cache.h): with
+ * one there, nothing is compiled.  Whether this one came from it: */
+bool tong_seccomp_from_cache (const struct tong_seccomp *s);
 
 /* Installs the filter on the calling thread.  *ret_notify_fd: the listener
  * fd (close-on-exec) when a NOTIFY rule exists, else -1.  s NULL: nothing,

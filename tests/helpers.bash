@@ -472,6 +472,8 @@ __teardown_containers() {
 	for d in "$root"/*/; do
 		[ -d "$d" ] || continue
 		id=$(basename "$d")
+		# Not a container id: the runtime's own (tong's @cache).
+		[[ $id =~ ^[A-Za-z0-9_+.-]+$ ]] || continue
 		pid=$("__$rt" state "$id" 2>/dev/null | jq -r '.pid // empty' 2>/dev/null) || pid=
 		"__$rt" kill "$id" KILL >/dev/null 2>&1 || true
 		"__$rt" delete --force "$id" >/dev/null 2>&1 || true
@@ -483,6 +485,14 @@ __teardown_containers() {
 			__teardown_failed=1
 		fi
 	done
+}
+
+# no_containers_left: fails when tong's state root holds a container (its
+# @cache of compiled seccomp programs is not one).
+no_containers_left() {
+	local left
+	left=$(ls "$TONG_TEST_ROOT" | grep -vx '@cache' || true)
+	[ -z "$left" ] || fail "containers left in $TONG_TEST_ROOT: $left"
 }
 
 # __kill_tracked: SIGKILL for the pids recorded by track_pid (and by the

@@ -90,7 +90,7 @@ teardown() {
 	run bounded "$TONG" --root "$TONG_TEST_ROOT" create "$CT_ID"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"container's cgroup unexpectedly frozen"* ]]
-	[ -z "$(ls "$TONG_TEST_ROOT")" ]
+	no_containers_left
 	# not ours: left where it was, still frozen
 	[ -d "$dir" ]
 	grep -q FROZEN "$dir/freezer.state"

@@ -73,13 +73,13 @@ same_as_runc() {
 	tong_run "$CT_ID"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"/no/such/binary"* ]]
-	[ -z "$(ls "$TONG_TEST_ROOT")" ]
+	no_containers_left
 
 	set_args no-such-binary
 	tong_run "$CT_ID"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"no-such-binary"* ]]
-	[ -z "$(ls "$TONG_TEST_ROOT")" ]
+	no_containers_left
 }
 
 @test "process: env is passed as given, with HOME added" {
@@ -142,7 +142,7 @@ same_as_runc() {
 	tong create "$CT_ID"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *process.cwd* ]]
-	[ -z "$(ls "$TONG_TEST_ROOT")" ]
+	no_containers_left
 }
 
 # ---- user ----------------------------------------------------------------------
@@ -251,7 +251,7 @@ same_as_runc() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *RLIMIT_NOFILE* ]]
 	[[ "$output" == *CAP_SYS_RESOURCE* ]]
-	[ -z "$(ls "$TONG_TEST_ROOT")" ]
+	no_containers_left
 }
 
 # ---- noNewPrivileges, oomScoreAdj ------------------------------------------------
@@ -285,7 +285,7 @@ same_as_runc() {
 	tong_run_without_cap_sys_resource "$CT_ID"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *process.oomScoreAdj* ]]
-	[ -z "$(ls "$TONG_TEST_ROOT")" ]
+	no_containers_left
 }
 
 # ---- personality, ioPriority, scheduler, execCPUAffinity ---------------------------
@@ -373,7 +373,7 @@ same_as_runc() {
 	tong create "$CT_ID"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *console[-\ ]socket* ]]
-	[ -z "$(ls "$TONG_TEST_ROOT")" ]
+	no_containers_left
 }
 
 @test "process: no descriptor of the caller beyond stdio reaches the process" {

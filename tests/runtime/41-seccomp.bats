@@ -172,7 +172,7 @@ ALLOW_LIST='["execve", "exit_group", "exit", "brk", "arch_prctl", "set_tid_addre
 	tong_run "$CT_ID"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *listenerPath* ]]
-	[ -z "$(ls "$TONG_TEST_ROOT")" ]
+	no_containers_left
 
 	runc run "$CT_ID"
 	[ "$status" -ne 0 ]
@@ -185,7 +185,7 @@ ALLOW_LIST='["execve", "exit_group", "exit", "brk", "arch_prctl", "set_tid_addre
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"linux.seccomp.syscalls[0]"* ]]
 	[[ "$output" == *SCMP_ACT_NOPE* ]]
-	[ -z "$(ls "$TONG_TEST_ROOT")" ]
+	no_containers_left
 
 	seccomp_profile SCMP_ACT_NOPE '[]'
 	tong_run "$CT_ID"
@@ -266,7 +266,69 @@ start_agent() {
 	tong_run "$CT_ID"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"failed to connect with seccomp agent"* ]]
-	[ -z "$(ls "$TONG_TEST_ROOT")" ]
+	no_containers_left
+}
+
+# ---- the cache of compiled programs ------------------------------------------
+
+# tong_debug ARGS...: a bounded tong with --debug (its lines on stderr).
+tong_debug() {
+	run_logged timeout -s KILL "$RUN_BOUND" "$TONG" --root "$TONG_TEST_ROOT" --debug "$@"
+}
+
+@test "seccomp: the program compiled once is kept in @cache and serves the next create and exec; a damaged or foreign entry is compiled again" {
+	local cache=$TONG_TEST_ROOT/@cache/seccomp entry
+	seccomp_profile SCMP_ACT_ALLOW '[{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 18}]'
+	set_args /probe syscall-errno mkdirat /dev/shm/probe-dir
+	tong_debug run "$CT_ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"seccomp: a program of "*", compiled"* ]]
+	[[ "$output" == *$'\n18'* ]]
+	entry=$(find "$cache" -type f)
+	[ "$(wc -l <<<"$entry")" -eq 1 ]
+	[ "$(stat -c %a "$cache")" = 700 ]
+
+	# The next container: the same program from the cache, the same errno.
+	tong_debug run "$CT_ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"seccomp: a program of "*", from the cache"* ]]
+	[[ "$output" == *$'\n18'* ]]
+
+	# exec into a running container loads it from the cache too.
+	set_args /probe sleep 60
+	__tong run -d "$CT_ID" </dev/null >/dev/null 2>&1
+	tong_debug exec "$CT_ID" /probe syscall-errno mkdirat /dev/shm/probe-dir
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"from the cache"* ]]
+	[[ "$output" == *$'\n18'* ]]
+	__tong delete --force "$CT_ID"
+	# Not a container: `list` does not show it.
+	[ -z "$(__tong list -q)" ]
+
+	# A damaged entry (one byte of the program changed) is not used: the
+	# program is compiled again and the entry rewritten.
+	set_args /probe syscall-errno mkdirat /dev/shm/probe-dir
+	printf '\377' | dd of="$entry" bs=1 seek=$(($(stat -c %s "$entry") - 3)) conv=notrunc status=none
+	tong_debug run "$CT_ID"
+	[[ "$output" == *", compiled"* ]]
+	[[ "$output" == *$'\n18'* ]]
+	tong_debug run "$CT_ID"
+	[[ "$output" == *"from the cache"* ]]
+
+	# A truncated one, and another profile's entry under this one's name.
+	truncate -s 30 "$entry"
+	tong_debug run "$CT_ID"
+	[[ "$output" == *", compiled"* ]]
+	cp "$entry" "$TEST_DIR/entry-18"
+	seccomp_profile SCMP_ACT_ALLOW '[{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 13}]'
+	tong_debug run "$CT_ID"
+	[[ "$output" == *", compiled"* ]]
+	[[ "$output" == *$'\n13'* ]]
+	[ "$(find "$cache" -type f | wc -l)" -eq 2 ]
+	for entry in "$cache"/*; do cp "$TEST_DIR/entry-18" "$entry"; done
+	tong_debug run "$CT_ID"
+	[[ "$output" == *$'\n13'* ]]
+	[[ "$output" == *", compiled"* ]]
 }
 
 @test "seccomp: startContainer hooks run under the container's filter, with stdio only (runc)" {

@@ -225,7 +225,7 @@ netns_cleanup() {
 	tong_run "$CT_ID"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"$TEST_DIR/no-such-netns"* ]]
-	[ -z "$(ls "$TONG_TEST_ROOT")" ]
+	no_containers_left
 }
 
 # ---- user namespaces ------------------------------------------------------------
@@ -309,7 +309,7 @@ userns_reachable() {
 	tong_run "$CT_ID"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *apping* ]]
-	[ -z "$(ls "$TONG_TEST_ROOT")" ]
+	no_containers_left
 	runc run "$CT_ID"
 	[ "$status" -ne 0 ]
 }
@@ -340,7 +340,7 @@ userns_reachable() {
 	tong_run "$CT_ID"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *timeOffsets* ]]
-	[ -z "$(ls "$TONG_TEST_ROOT")" ]
+	no_containers_left
 }
 
 # ---- cgroup namespaces ---------------------------------------------------------------
@@ -384,7 +384,7 @@ cgroup_views() {
 	tong_run "$CT_ID"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *hostname* ]]
-	[ -z "$(ls "$TONG_TEST_ROOT")" ]
+	no_containers_left
 	[ "$(hostname)" != no-uts ]
 
 	runc run "$CT_ID"
@@ -397,5 +397,5 @@ cgroup_views() {
 	tong_run "$CT_ID"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *flux-capacitor* ]]
-	[ -z "$(ls "$TONG_TEST_ROOT")" ]
+	no_containers_left
 }

@@ -11,9 +11,12 @@
 #include "../../runtime/mount-options.c"
 #include "../../runtime/process-attrs.c"
 #include "../../runtime/seccomp.c"
+#include "../../runtime/seccomp-cache.c"
 #include "../../runtime/signals.c"
 
 #include <sys/stat.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
@@ -1190,7 +1193,7 @@ prepare_text (struct unit_state *st, const char *json, struct oci_error *err, in
   *ret = -1;
   if (!spec)
     return NULL;
-  *ret = tong_seccomp_prepare (spec->linux_ ? spec->linux_->seccomp : NULL, &s, err);
+  *ret = tong_seccomp_prepare (spec->linux_ ? spec->linux_->seccomp : NULL, NULL, &s, err);
   oci_spec_free (spec);
   return s;
 }
@@ -1518,11 +1521,11 @@ test_seccomp_bad_profiles (struct unit_state *st)
     sc.default_action = "SCMP_ACT_ALLOW";
     sc.flags = flags;
     sc.flags_len = 1;
-    CHECK_ERR (st, tong_seccomp_prepare (&sc, &s, &err), err, "linux.seccomp.flags[0]: unknown flag \"SECCOMP_FILTER_FLAG_BOGUS\"");
+    CHECK_ERR (st, tong_seccomp_prepare (&sc, NULL, &s, &err), err, "linux.seccomp.flags[0]: unknown flag \"SECCOMP_FILTER_FLAG_BOGUS\"");
     sc.flags = NULL;
     sc.flags_len = 0;
     sc.default_action = "SCMP_ACT_FOO";
-    CHECK_ERR (st, tong_seccomp_prepare (&sc, &s, &err), err, "linux.seccomp.defaultAction: unknown seccomp action \"SCMP_ACT_FOO\"");
+    CHECK_ERR (st, tong_seccomp_prepare (&sc, NULL, &s, &err), err, "linux.seccomp.defaultAction: unknown seccomp action \"SCMP_ACT_FOO\"");
     CHECK (st, s == NULL);
   }
   /* A flag this kernel does not have is refused: probe an undefined bit. */
@@ -1532,9 +1535,145 @@ test_seccomp_bad_profiles (struct unit_state *st)
   /* No seccomp section: nothing to do. */
   {
     struct tong_seccomp *s = (struct tong_seccomp *) &err;
-    CHECK_OK (st, tong_seccomp_prepare (NULL, &s, &err), err);
+    CHECK_OK (st, tong_seccomp_prepare (NULL, NULL, &s, &err), err);
     CHECK (st, s == NULL);
   }
+}
+
+/* The cache's key covers every field that shapes the program; an entry
+ * round-trips; a damaged, short or foreign entry is a miss. */
+static void
+test_seccomp_cache (struct unit_state *st)
+{
+  char *names[] = { "mkdir", "mkdirat" }, *names2[] = { "mkdir", "rmdir" }, *archs[] = { "SCMP_ARCH_X86_64" };
+  struct oci_spec_syscall_arg arg = { .index = 1, .value = 2, .op = "SCMP_CMP_EQ" };
+  struct oci_spec_syscall rule = { .names = names, .names_len = 2, .action = "SCMP_ACT_ERRNO",
+                                   .errno_ret = 18, .errno_ret_present = true };
+  struct oci_spec_seccomp sc = { .default_action = "SCMP_ACT_ALLOW", .architectures = archs,
+                                 .architectures_len = 1, .syscalls = &rule, .syscalls_len = 1 };
+  struct sock_filter prog[3] = { { 0x20, 0, 0, 4 }, { 0x15, 0, 1, 0xc000003e }, { 0x06, 0, 0, 0x7fff0000 } };
+  struct sock_filter *got = NULL;
+  char dir[] = "/tmp/tong-unit-seccomp-cache.XXXXXX", sub[128], path[256];
+  char *base = NULL, *key = NULL;
+  size_t base_len = 0, key_len = 0, got_len = 0;
+
+  CHECK_INT (st, tong_seccomp_cache_key (&sc, &base, &base_len), 0);
+  CHECK_INT (st, tong_seccomp_cache_key (&sc, &key, &key_len), 0);
+  CHECK (st, base_len == key_len && memcmp (base, key, key_len) == 0);
+  free (key);
+
+  /* Each change makes another key. */
+#define KEY_DIFFERS(stmt_do, stmt_undo)                                               \
+  do                                                                                  \
+    {                                                                                 \
+      stmt_do;                                                                        \
+      CHECK_INT (st, tong_seccomp_cache_key (&sc, &key, &key_len), 0);                \
+      CHECK (st, key_len != base_len || memcmp (key, base, key_len) != 0);            \
+      free (key);                                                                     \
+      stmt_undo;                                                                      \
+    }                                                                                 \
+  while (0)
+  KEY_DIFFERS (sc.default_action = "SCMP_ACT_LOG", sc.default_action = "SCMP_ACT_ALLOW");
+  KEY_DIFFERS (sc.architectures_len = 0, sc.architectures_len = 1);
+  KEY_DIFFERS (rule.names = names2, rule.names = names);
+  KEY_DIFFERS (rule.names_len = 1, rule.names_len = 2);
+  KEY_DIFFERS (rule.action = "SCMP_ACT_KILL", rule.action = "SCMP_ACT_ERRNO");
+  KEY_DIFFERS (rule.errno_ret = 13, rule.errno_ret = 18);
+  KEY_DIFFERS (rule.errno_ret_present = false, rule.errno_ret_present = true);
+  KEY_DIFFERS ((rule.args = &arg, rule.args_len = 1), (rule.args = NULL, rule.args_len = 0));
+  rule.args = &arg;
+  rule.args_len = 1;
+  CHECK_INT (st, tong_seccomp_cache_key (&sc, &key, &key_len), 0);
+  free (base);
+  base = key;
+  base_len = key_len;
+  KEY_DIFFERS (arg.value = 3, arg.value = 2);
+  KEY_DIFFERS (arg.value_two_present = true, arg.value_two_present = false);
+  KEY_DIFFERS (arg.op = "SCMP_CMP_NE", arg.op = "SCMP_CMP_EQ");
+  KEY_DIFFERS (arg.index = 0, arg.index = 1);
+  /* Moving a name from one list to the next is another profile. */
+  {
+    char *a[] = { "ab" }, *b[] = { "a", "b" };
+    struct oci_spec_syscall r1 = { .names = a, .names_len = 1, .action = "SCMP_ACT_ALLOW" };
+    struct oci_spec_syscall r2 = { .names = b, .names_len = 2, .action = "SCMP_ACT_ALLOW" };
+    struct oci_spec_seccomp s1 = { .default_action = "SCMP_ACT_ALLOW", .syscalls = &r1, .syscalls_len = 1 };
+    struct oci_spec_seccomp s2 = { .default_action = "SCMP_ACT_ALLOW", .syscalls = &r2, .syscalls_len = 1 };
+    char *k1 = NULL, *k2 = NULL;
+    size_t l1 = 0, l2 = 0;
+    CHECK_INT (st, tong_seccomp_cache_key (&s1, &k1, &l1), 0);
+    CHECK_INT (st, tong_seccomp_cache_key (&s2, &k2, &l2), 0);
+    CHECK (st, l1 != l2 || memcmp (k1, k2, l1) != 0);
+    free (k1);
+    free (k2);
+  }
+#undef KEY_DIFFERS
+
+  if (!mkdtemp (dir))
+    {
+      CHECK (st, !"mkdtemp");
+      free (base);
+      return;
+    }
+  snprintf (sub, sizeof sub, "%s/@cache/seccomp", dir);
+  /* Nothing yet: a miss, not an error. */
+  CHECK_INT (st, tong_seccomp_cache_get (sub, base, base_len, &got, &got_len), 0);
+  CHECK_INT (st, tong_seccomp_cache_put (sub, base, base_len, prog, 3), 0);
+  CHECK_INT (st, tong_seccomp_cache_get (sub, base, base_len, &got, &got_len), 1);
+  CHECK (st, got_len == 3 && got && memcmp (got, prog, sizeof prog) == 0);
+  free (got);
+  got = NULL;
+
+  /* The entry's one file: damage it byte by byte, each time a miss. */
+  {
+    DIR *d = opendir (sub);
+    struct dirent *de;
+    path[0] = '\0';
+    while (d && (de = readdir (d)))
+      if (de->d_name[0] != '.')
+        snprintf (path, sizeof path, "%s/%s", sub, de->d_name);
+    if (d)
+      closedir (d);
+  }
+  CHECK (st, path[0] != '\0');
+  {
+    struct stat sb;
+    int fd = open (path, O_RDWR);
+    CHECK (st, fd >= 0 && fstat (fd, &sb) == 0);
+    for (off_t off = 0; fd >= 0 && off < sb.st_size; off += 7)
+      {
+        unsigned char c, x;
+        CHECK (st, pread (fd, &c, 1, off) == 1);
+        x = c ^ 0x5a;
+        CHECK (st, pwrite (fd, &x, 1, off) == 1);
+        CHECK_INT (st, tong_seccomp_cache_get (sub, base, base_len, &got, &got_len), 0);
+        CHECK (st, pwrite (fd, &c, 1, off) == 1);
+      }
+    CHECK_INT (st, tong_seccomp_cache_get (sub, base, base_len, &got, &got_len), 1);
+    free (got);
+    got = NULL;
+    /* Short. */
+    CHECK (st, fd >= 0 && ftruncate (fd, sb.st_size - 1) == 0);
+    CHECK_INT (st, tong_seccomp_cache_get (sub, base, base_len, &got, &got_len), 0);
+    if (fd >= 0)
+      close (fd);
+  }
+  /* Another key under this key's name (as a hash collision would put it). */
+  {
+    char other_key[] = "another key";
+    char name[17];
+    CHECK_INT (st, tong_seccomp_cache_put (sub, other_key, sizeof other_key, prog, 3), 0);
+    entry_name (other_key, sizeof other_key, name);
+    char other[300];
+    snprintf (other, sizeof other, "%s/%s", sub, name);
+    CHECK (st, rename (other, path) == 0);
+    CHECK_INT (st, tong_seccomp_cache_get (sub, base, base_len, &got, &got_len), 0);
+  }
+  unlink (path);
+  rmdir (sub);
+  snprintf (path, sizeof path, "%s/@cache", dir);
+  rmdir (path);
+  rmdir (dir);
+  free (base);
 }
 
 static void
@@ -1705,6 +1844,7 @@ main (void)
   RUN (test_seccomp_load);
   RUN (test_seccomp_notify);
   RUN (test_seccomp_bad_profiles);
+  RUN (test_seccomp_cache);
   RUN (test_seccomp_listener);
   RUN (test_seccomp_features);
   return unit_done (&totals);
