@@ -477,6 +477,19 @@ open_source (struct blob_job *j, struct oci_error *err)
   return 0;
 }
 
+/* Runs j->get, the download from the source registry, into sink. */
+static int
+submit_download (struct blob_job *j, http_sink_fn sink, struct oci_error *err)
+{
+  j->get->sink = sink;
+  j->get->sink_ctx = j;
+  j->get->done = download_done;
+  j->get->done_ctx = j;
+  j->get->progress = on_progress;
+  j->get->progress_ctx = j;
+  return http_engine_submit (j->t->engine, j->get, err);
+}
+
 /* Into the store: the writer's thread takes a local source at once (2), or
  * a download (0). */
 static int
@@ -508,13 +521,7 @@ start_to_store (struct blob_job *j, struct oci_error *err)
     }
   if (r < 0)
     return r;
-  j->get->sink = writer_sink;
-  j->get->sink_ctx = j;
-  j->get->done = download_done;
-  j->get->done_ctx = j;
-  j->get->progress = on_progress;
-  j->get->progress_ctx = j;
-  return http_engine_submit (t->engine, j->get, err);
+  return submit_download (j, writer_sink, err);
 }
 
 /* To a registry, once the upload is open: the body, from a local file or
@@ -531,15 +538,8 @@ start_upload_body (struct blob_job *j, struct oci_error *err)
       if (!j->buf)
         return oci_error_set (err, ENOMEM, "blob buffer");
       r = registry_blob_request (&t->src->repo, j->desc->digest, &j->get, err);
-      if (r < 0)
-        return r;
-      j->get->sink = pipe_sink;
-      j->get->sink_ctx = j;
-      j->get->done = download_done;
-      j->get->done_ctx = j;
-      j->get->progress = on_progress;
-      j->get->progress_ctx = j;
-      r = http_engine_submit (t->engine, j->get, err);
+      if (r == 0)
+        r = submit_download (j, pipe_sink, err);
       if (r < 0)
         return r;
     }
@@ -552,6 +552,16 @@ mounting (const struct blob_job *j)
   const struct transfer *t = j->t;
   return t->mount_from && same_registry (t->mount_from, &t->dst->repo)
          && strcmp (t->mount_from->name, t->dst->repo.name) != 0;
+}
+
+/* Runs j->up, a step before the upload's body, with done as what follows. */
+static int
+submit_step (struct blob_job *j, http_done_fn done, struct oci_error *err)
+{
+  j->up->what = j->what;
+  j->up->done = done;
+  j->up->done_ctx = j;
+  return http_engine_submit (j->t->engine, j->up, err);
 }
 
 static int
@@ -596,10 +606,7 @@ head_done (struct http_engine *e, struct http_request *req, void *ctx, struct oc
                                        err);
   if (r < 0)
     return r;
-  j->up->what = j->what;
-  j->up->done = post_done;
-  j->up->done_ctx = j;
-  return http_engine_submit (t->engine, j->up, err);
+  return submit_step (j, post_done, err);
 }
 
 /* 1 when the blob was in the store already, 2 when copied at once, 0 when
@@ -637,10 +644,7 @@ job_start (struct blob_job *j, struct oci_error *err)
   r = registry_head_blob_request (&t->dst->repo, digest, &j->up, err);
   if (r < 0)
     return r;
-  j->up->what = j->what;
-  j->up->done = head_done;
-  j->up->done_ctx = j;
-  return http_engine_submit (t->engine, j->up, err);
+  return submit_step (j, head_done, err);
 }
 
 /* Waits for a blob's writer thread, which verifies and flushes it. */
