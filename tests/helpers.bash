@@ -466,14 +466,25 @@ cg_dir() {
 
 # __teardown_containers RUNTIME ROOT: kills and deletes every container in a
 # private state root, by pid if the runtime cannot.
+# container_ids ROOT: the containers' directories in a runtime's state
+# root, one id a line; not the runtime's own entries (tong's @cache of
+# compiled seccomp programs), whose names are no container id.
+container_ids() {
+	local d id
+	for d in "$1"/*/; do
+		[ -d "$d" ] || continue
+		id=$(basename "$d")
+		if [[ $id =~ ^[A-Za-z0-9_+.-]+$ ]]; then
+			echo "$id"
+		fi
+	done
+}
+
 __teardown_containers() {
 	local rt=$1 root=$2 d id pid
 	[ -d "$root" ] || return 0
-	for d in "$root"/*/; do
-		[ -d "$d" ] || continue
-		id=$(basename "$d")
-		# Not a container id: the runtime's own (tong's @cache).
-		[[ $id =~ ^[A-Za-z0-9_+.-]+$ ]] || continue
+	for id in $(container_ids "$root"); do
+		d=$root/$id/
 		pid=$("__$rt" state "$id" 2>/dev/null | jq -r '.pid // empty' 2>/dev/null) || pid=
 		"__$rt" kill "$id" KILL >/dev/null 2>&1 || true
 		"__$rt" delete --force "$id" >/dev/null 2>&1 || true
@@ -491,7 +502,7 @@ __teardown_containers() {
 # @cache of compiled seccomp programs is not one).
 no_containers_left() {
 	local left
-	left=$(ls "$TONG_TEST_ROOT" | grep -vx '@cache' || true)
+	left=$(container_ids "$TONG_TEST_ROOT")
 	[ -z "$left" ] || fail "containers left in $TONG_TEST_ROOT: $left"
 }
 

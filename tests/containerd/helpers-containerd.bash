@@ -287,11 +287,9 @@ __ctd_remove_container() {
 # the namespace must be empty and no cgroup of the namespace may hold a
 # container's cgroup.  Leftovers are removed with tong itself and reported.
 __ctd_check_runtime_state() {
-	local root=$CTD_RUNC_ROOT/$CTD_NS d id m
+	local root=$CTD_RUNC_ROOT/$CTD_NS id m
 	if [ -d "$root" ]; then
-		for d in "$root"/*/; do
-			[ -d "$d" ] || continue
-			id=$(basename "$d")
+		for id in $(container_ids "$root"); do
 			__ctd_report "tong state of $id is left in $root after containerd removed it"
 			"$TONG" --root "$root" kill "$id" KILL >/dev/null 2>&1 || true
 			"$TONG" --root "$root" delete --force "$id" >/dev/null 2>&1 || true

@@ -408,10 +408,7 @@ cri_teardown_file() {
 	done
 
 	# tong's state: empty once every container is gone.
-	local d
-	for d in "$CTD_RUNC_ROOT/$CTD_NS"/*/; do
-		[ -d "$d" ] || continue
-		id=$(basename "$d")
+	for id in $(container_ids "$CTD_RUNC_ROOT/$CTD_NS"); do
 		__cri_report "tong state of $id is left in $CTD_RUNC_ROOT/$CTD_NS"
 		"$TONG" --root "$CTD_RUNC_ROOT/$CTD_NS" kill "$id" KILL >/dev/null 2>&1 || true
 		"$TONG" --root "$CTD_RUNC_ROOT/$CTD_NS" delete --force "$id" >/dev/null 2>&1 || true
