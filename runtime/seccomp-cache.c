@@ -1,5 +1,6 @@
 #include "seccomp-cache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -249,6 +250,32 @@ tong_seccomp_cache_get (const char *dir, const char *key, size_t key_len, struct
   return 1;
 }
 
+/* Profiles are few (one per runtime default, per pod security setting);
+ * a host that cycles through more starts the cache over rather than grow
+ * it without bound. */
+#define MAX_ENTRIES 256
+
+static void
+bound_entries (int dfd)
+{
+  DIR *d = fdopendir (dup (dfd));
+  struct dirent *de;
+  size_t n = 0;
+
+  if (!d)
+    return;
+  while ((de = readdir (d)))
+    n += de->d_name[0] != '.';
+  if (n >= MAX_ENTRIES)
+    {
+      rewinddir (d);
+      while ((de = readdir (d)))
+        if (de->d_name[0] != '.')
+          unlinkat (dfd, de->d_name, 0);
+    }
+  closedir (d);
+}
+
 static int
 mkdir_private (const char *path)
 {
@@ -283,6 +310,7 @@ tong_seccomp_cache_put (const char *dir, const char *key, size_t key_len, const 
   dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return -errno;
+  bound_entries (dfd);
 
   memcpy (header, MAGIC, 8);
   set_u32 (header + 8, (uint32_t) key_len);

@@ -9,7 +9,8 @@
  * kernel's release and machine) and is stored whole in the entry, which is
  * used only when its key matches byte for byte.  A missing, short, foreign
  * or damaged entry is a miss, never an error; entries are written to a
- * temporary file and renamed into place.  The directory is made 0700. */
+ * temporary file and renamed into place.  The directory is made 0700; at
+ * 256 entries it is emptied before the next is stored. */
 #ifndef TONG_SECCOMP_CACHE_H
 #define TONG_SECCOMP_CACHE_H
 

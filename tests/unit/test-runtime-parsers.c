@@ -1669,6 +1669,43 @@ test_seccomp_cache (struct unit_state *st)
     CHECK_INT (st, tong_seccomp_cache_get (sub, base, base_len, &got, &got_len), 0);
   }
   unlink (path);
+
+  /* Bounded: the 257th entry finds 256 and starts the directory over. */
+  {
+    char k[32];
+    size_t n = 0;
+    for (int i = 0; i <= 256; i++)
+      {
+        if (i == 256)
+          {
+            DIR *d = opendir (sub);
+            struct dirent *de;
+            while (d && (de = readdir (d)))
+              n += de->d_name[0] != '.';
+            if (d)
+              closedir (d);
+            CHECK (st, n == 256);
+          }
+        snprintf (k, sizeof k, "key %d", i);
+        CHECK_INT (st, tong_seccomp_cache_put (sub, k, strlen (k), prog, 3), 0);
+      }
+    CHECK_INT (st, tong_seccomp_cache_get (sub, "key 0", 5, &got, &got_len), 0);
+    CHECK_INT (st, tong_seccomp_cache_get (sub, "key 256", 7, &got, &got_len), 1);
+    free (got);
+    got = NULL;
+    DIR *d = opendir (sub);
+    struct dirent *de;
+    n = 0;
+    while (d && (de = readdir (d)))
+      if (de->d_name[0] != '.')
+        {
+          n++;
+          unlinkat (dirfd (d), de->d_name, 0);
+        }
+    if (d)
+      closedir (d);
+    CHECK (st, n == 1);
+  }
   rmdir (sub);
   snprintf (path, sizeof path, "%s/@cache", dir);
   rmdir (path);
