@@ -278,25 +278,43 @@ ns_index (int flag)
 }
 
 /* Joins the container's pid namespace for our children ourselves, when
- * that is possible, so that one child suffices (see the top of the file). */
+ * that is possible, so that one child suffices (see the top of the file).
+ * *own_pid: our own pid namespace, to go back to once that child exists
+ * (restore_pid_ns), or -1. */
 static bool
-join_pid_ns_for_child (int fds[N_NS])
+join_pid_ns_for_child (int fds[N_NS], int *own_pid)
 {
   int pid_fd = fds[ns_index (CLONE_NEWPID)];
 
-#ifdef __SANITIZE_ADDRESS__
-  /* AddressSanitizer cannot follow a child that shares our memory on a
-   * stack of its own (an exec hung spinning on a lock of its runtime):
-   * the sanitizer build takes the fork path. */
-  (void) pid_fd;
-  return false;
-#endif
+  *own_pid = -1;
   /* A time namespace applies at fork, which CLONE_VM does not do. */
   if (fds[ns_index (CLONE_NEWTIME)] >= 0)
     return false;
+  if (pid_fd < 0)
+    return true;
+  *own_pid = open ("/proc/thread-self/ns/pid", O_RDONLY | O_CLOEXEC);
+  if (*own_pid < 0)
+    return false;
   /* EPERM without rights on the host: the child joins the user namespace
    * first, then the pid namespace, and forks. */
-  return pid_fd < 0 || setns (pid_fd, CLONE_NEWPID) == 0;
+  if (setns (pid_fd, CLONE_NEWPID) == 0)
+    return true;
+  close (*own_pid);
+  *own_pid = -1;
+  return false;
+}
+
+/* Children we make from here on (a sanitizer's threads at exit among them:
+ * LeakSanitizer's tracer, born in the container's pid namespace, could not
+ * see us and spun forever) are born in our own pid namespace again. */
+static void
+restore_pid_ns (int *own_pid)
+{
+  if (*own_pid < 0)
+    return;
+  setns (*own_pid, CLONE_NEWPID);
+  close (*own_pid);
+  *own_pid = -1;
 }
 
 int
@@ -308,6 +326,7 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
   const struct tong_cgroup *cg = o->cg;
   struct child_ctx x;
   struct tong_seccomp *seccomp = NULL;
+  int own_pid = -1;
   int64_t value = 0;
   pid_t child, pid;
   int r;
@@ -344,12 +363,13 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
     }
   x = (struct child_ctx) { .g = g, .c = c, .sync_fd = sv[1], .peer_fd = sv[0], .fds = fds, .console_fd = console_fd,
                            .config = config, .proc = proc, .o = o, .cg = cg, .seccomp = seccomp };
-  x.vforked = join_pid_ns_for_child (fds);
+  x.vforked = join_pid_ns_for_child (fds, &own_pid);
   if (x.vforked)
     {
       /* Returns once the child has exec'd or failed: what it said waits in
        * the socket. */
       pid = clone_vforked (&x, err);
+      restore_pid_ns (&own_pid);
       if (pid < 0)
         {
           r = pid;
