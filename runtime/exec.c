@@ -30,7 +30,7 @@
 #include "exec.h"
 #include "oci/cleanup.h"
 #include "process.h"
-#include "seccomp-cache.h"
+#include "seccomp.h"
 #include "sync.h"
 #include "terminal.h"
 #include "tty-proxy.h"
@@ -335,12 +335,9 @@ tong_exec_process (const struct tong_globals *g, const struct tong_container *c,
   if (r < 0)
     goto out;
   /* Compiled here (or found in the cache): the child only loads it. */
-  r = tong_seccomp_prepare_cached (g->root, config->linux_ ? config->linux_->seccomp : NULL, &seccomp, err);
+  r = tong_process_compile_seccomp (g, config->linux_, &seccomp, err);
   if (r < 0)
     goto out;
-  if (seccomp)
-    tong_log_debug (g, "seccomp: a program of %zu instructions, %s", tong_seccomp_program_len (seccomp),
-                    tong_seccomp_from_cache (seccomp) ? "from the cache" : "compiled");
   if (o->console_socket)
     {
       r = tong_console_socket_connect (o->console_socket, &console_fd, err);

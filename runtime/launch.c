@@ -23,7 +23,8 @@
 #include "namespaces.h"
 #include "oci/cleanup.h"
 #include "rootfs.h"
-#include "seccomp-cache.h"
+#include "process.h"
+#include "seccomp.h"
 #include "oci/json.h"
 #include "paths.h"
 #include "supported.h"
@@ -225,12 +226,9 @@ tong_create_container (const struct tong_globals *g, const struct tong_create_op
     goto fail_spec;
   /* Compiled here, where the cache is reachable; the init gets a copy of
    * it with our memory. */
-  r = tong_seccomp_prepare_cached (g->root, spec->linux_ ? spec->linux_->seccomp : NULL, &seccomp, err);
+  r = tong_process_compile_seccomp (g, spec->linux_, &seccomp, err);
   if (r < 0)
     goto fail_spec;
-  if (seccomp)
-    tong_log_debug (g, "seccomp: a program of %zu instructions, %s", tong_seccomp_program_len (seccomp),
-                    tong_seccomp_from_cache (seccomp) ? "from the cache" : "compiled");
   args.seccomp = seccomp;
   c->dir = tong_container_dir (g->root, o->id);
   if (!c->dir)

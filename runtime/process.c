@@ -16,6 +16,7 @@
 
 #include "oci/cleanup.h"
 #include "process-attrs.h"
+#include "seccomp-cache.h"
 #include "seccomp.h"
 #include "terminal.h"
 
@@ -176,6 +177,25 @@ tong_process_prepare (const struct oci_spec_process *s, const struct oci_spec_li
         return r;
     }
   return 0;
+}
+
+int
+tong_process_compile_seccomp (const struct tong_globals *g, const struct oci_spec_linux *l, struct tong_seccomp **ret,
+                              struct oci_error *err)
+{
+  cleanup_free char *dir = NULL;
+  int r;
+
+  *ret = NULL;
+  if (!l || !l->seccomp)
+    return 0;
+  /* Without memory for a path, no cache: no reason to fail. */
+  dir = tong_seccomp_cache_dir (g->root);
+  r = tong_seccomp_prepare (l->seccomp, dir, ret, err);
+  if (r == 0)
+    tong_log_debug (g, "seccomp: a program of %zu instructions, %s", tong_seccomp_program_len (*ret),
+                    tong_seccomp_from_cache (*ret) ? "from the cache" : "compiled");
+  return r;
 }
 
 /* Our pid as the host sees it: /proc is still the host's here. */

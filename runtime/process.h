@@ -9,6 +9,7 @@
 #include "capabilities.h"
 #include "oci/error.h"
 #include "oci/runtime-spec.h"
+#include "runtime.h"
 
 struct tong_seccomp;
 
@@ -31,6 +32,12 @@ struct tong_process {
   char *listener_state;
   bool entered;         /* tong_process_enter done */
 };
+
+/* linux.seccomp compiled, or found in <g->root>/@cache/seccomp, by create
+ * and exec before they clone (a debug line says which).  No seccomp:
+ * *ret NULL. */
+int tong_process_compile_seccomp (const struct tong_globals *g, const struct oci_spec_linux *l,
+                                  struct tong_seccomp **ret, struct oci_error *err);
 
 /* In the container, after pivot_root, still root.  seccomp_program: the
  * linux.seccomp program the parent compiled before cloning (borrowed), or

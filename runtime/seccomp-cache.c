@@ -84,20 +84,6 @@ put_strv (struct keybuf *b, char *const *v, size_t n)
     put_str (b, v[i]);
 }
 
-int
-tong_seccomp_prepare_cached (const char *root, const struct oci_spec_seccomp *s, struct tong_seccomp **ret,
-                             struct oci_error *err)
-{
-  cleanup_free char *dir = NULL;
-
-  *ret = NULL;
-  if (!s)
-    return 0;
-  /* Without memory for a path, no cache: that is no reason to fail. */
-  dir = tong_seccomp_cache_dir (root);
-  return tong_seccomp_prepare (s, dir, ret, err);
-}
-
 char *
 tong_seccomp_cache_dir (const char *root)
 {

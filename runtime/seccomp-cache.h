@@ -19,12 +19,6 @@
 #include <linux/filter.h>
 
 #include "oci/runtime-spec.h"
-#include "seccomp.h"
-
-/* tong_seccomp_prepare with the cache at tong_seccomp_cache_dir (root).
- * s NULL: *ret NULL. */
-int tong_seccomp_prepare_cached (const char *root, const struct oci_spec_seccomp *s, struct tong_seccomp **ret,
-                                 struct oci_error *err);
 
 /* <root>/@cache/seccomp: '@' is in no container id, so no container's
  * directory can be it.  New string, NULL on ENOMEM. */
