@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "oci/cleanup.h"
@@ -53,8 +54,16 @@ tong_reexec_sealed (char **argv, struct oci_error *err)
       if (n <= 0)
         return oci_error_set (err, n < 0 ? errno : EIO, "copy /proc/self/exe into a sealed memfd");
     }
-  if (fcntl (mem, F_ADD_SEALS, SEALS) < 0)
-    return oci_error_set (err, errno, "seal the runtime's copy");
+  /* F_SEAL_WRITE is refused (EBUSY) when a page of the copy still has an
+   * extra reference after the kernel has waited ~150 ms for it to go (seen
+   * once, under AddressSanitizer on a loaded machine that also runs
+   * DAMON, whose scans take page references): a few more tries. */
+  for (int tries = 0; fcntl (mem, F_ADD_SEALS, SEALS) < 0; tries++)
+    {
+      if (errno != EBUSY || tries == 20)
+        return oci_error_set (err, errno, "seal the runtime's copy");
+      nanosleep (&(struct timespec) { .tv_nsec = 1000000 }, NULL);
+    }
   fexecve (mem, argv, environ);
   return oci_error_set (err, errno, "re-exec from the sealed copy");
 }
