@@ -56,8 +56,8 @@ tong_reexec_sealed (char **argv, struct oci_error *err)
     }
   /* F_SEAL_WRITE is refused (EBUSY) when a page of the copy still has an
    * extra reference after the kernel has waited ~150 ms for it to go (seen
-   * once, under AddressSanitizer on a loaded machine that also runs
-   * DAMON, whose scans take page references): a few more tries. */
+   * once, in `make asan` on a loaded machine; what held the page is not
+   * known): a few more tries. */
   for (int tries = 0; fcntl (mem, F_ADD_SEALS, SEALS) < 0; tries++)
     {
       if (errno != EBUSY || tries == 20)
