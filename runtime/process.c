@@ -170,12 +170,6 @@ tong_process_prepare (const struct oci_spec_process *s, const struct oci_spec_li
   if (r < 0)
     return r;
   ret->seccomp = seccomp_program;
-  if (seccomp && !seccomp_program)
-    {
-      r = tong_seccomp_prepare (seccomp, NULL, &ret->seccomp, err);
-      if (r < 0)
-        return r;
-    }
   return 0;
 }
 

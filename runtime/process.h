@@ -40,8 +40,8 @@ int tong_process_compile_seccomp (const struct tong_globals *g, const struct oci
                                   struct tong_seccomp **ret, struct oci_error *err);
 
 /* In the container, after pivot_root, still root.  seccomp_program: the
- * linux.seccomp program the parent compiled before cloning (borrowed), or
- * NULL to compile it here. */
+ * linux.seccomp program the parent compiled before cloning
+ * (tong_process_compile_seccomp; borrowed), NULL without one. */
 int tong_process_prepare (const struct oci_spec_process *p, const struct oci_spec_linux *l, int preserve_fds,
                           struct tong_seccomp *seccomp_program, struct tong_process *ret, struct oci_error *err);
 /* Everything but the execve: fds, seccomp, capabilities, user, no_new_privs,

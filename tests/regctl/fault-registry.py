@@ -281,10 +281,10 @@ class Handler(BaseHTTPRequestHandler):
         if self.command not in ("GET", "HEAD"):
             self.body()
             return self.error(405, "UNSUPPORTED", "method not allowed")
-        if data is None and self.command == "HEAD":
-            return self.serve_blob_counted(None, digest)
         if data is None:
-            return self.error(404, "BLOB_UNKNOWN", "blob unknown")
+            # Counted and delayed too: a push's HEADs ask after blobs the
+            # registry does not have.
+            return self.serve_blob_counted(None, digest)
         if redirect and not redirected and self.command == "GET":
             return self.send(307, b"", {"Location": "http://%s/redirected/%s" % (redirect, digest)})
         if corrupt and data:
