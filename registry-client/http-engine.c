@@ -462,6 +462,7 @@ setup_easy (struct http_engine *e, struct http_request *req, struct oci_error *e
   curl_easy_setopt (h, CURLOPT_BUFFERSIZE, 256L * 1024);
   curl_easy_setopt (h, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
   curl_easy_setopt (h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (h, CURLOPT_OPENSOCKETFUNCTION, http_open_socket);
   curl_easy_setopt (h, CURLOPT_ACCEPT_ENCODING, NULL);
   if (c->opts.verbose >= 2)
     curl_easy_setopt (h, CURLOPT_VERBOSE, 1L);

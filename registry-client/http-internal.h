@@ -25,5 +25,8 @@ struct http_engine {
 void http_clear_response_headers (struct http_request *req);
 /* Frees the request's easy handle and header list. */
 void http_release_easy (struct http_request *req);
+/* CURLOPT_OPENSOCKETFUNCTION (http-socket.c): close-on-exec sockets, and
+ * no pacing on loopback connections. */
+curl_socket_t http_open_socket (void *ctx, curlsocktype purpose, struct curl_sockaddr *address);
 
 #endif

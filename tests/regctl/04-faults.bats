@@ -281,6 +281,31 @@ store_state() {
 	[ "$(find "$STORE/blobs/sha256" -type f | wc -l)" -ge 4 ]
 }
 
+@test "connections to a loopback registry use cubic, not the system's pacing default" {
+	local default
+	default=$(cat /proc/sys/net/ipv4/tcp_congestion_control)
+	[ "$default" != cubic ] || skip "the system's congestion control is cubic already: nothing to tell apart"
+	grep -qw cubic /proc/sys/net/ipv4/tcp_available_congestion_control ||
+		skip "cubic is not available here ($(cat /proc/sys/net/ipv4/tcp_available_congestion_control))"
+	command -v ss >/dev/null || fail "ss (iproute2) is needed"
+	start_fault_registry
+	push_fixture
+	# Blob GETs wait, so the client's connections stay open to be looked at.
+	fault delay=1.5 path=/blobs/sha256
+	"$REGCTL" --store "$STORE" --no-progress image pull "$FREG/test/img:v1" >"$TEST_DIR/pull.log" 2>&1 3>&- &
+	local pid=$! i algs=
+	echo "$pid" >>"$TEST_DIR/.pids"
+	for ((i = 0; i < 100; i++)); do
+		algs=$(ss -tinpH dst "$FREG" | grep -A1 "pid=$pid," | grep -ow -E 'cubic|reno|bbr|bbr2|dctcp|htcp|vegas|westwood' | sort -u)
+		[ -n "$algs" ] && break
+		sleep 0.05
+	done
+	wait "$pid"
+	cat "$TEST_DIR/pull.log"
+	[ "$algs" = cubic ] || fail "the client's sockets use: ${algs:-nothing seen} (system default: $default)"
+	[ -f "$(blob_path "$STORE" "$LAYER1")" ]
+}
+
 @test "identity tokens from docker login: the OAuth2 refresh-token grant" {
 	start_fault_registry --auth bearer --user tong:secret --refresh-token rt-secret
 	jq -n --arg r "$FREG" '{auths: {($r): {identitytoken: "rt-secret"}}}' >"$DOCKER_CONFIG/config.json"
