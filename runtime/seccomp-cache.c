@@ -244,12 +244,17 @@ tong_seccomp_cache_get (const char *dir, const char *key, size_t key_len, struct
 static void
 bound_entries (int dfd)
 {
-  DIR *d = fdopendir (dup (dfd));
+  int fd = dup (dfd);
+  DIR *d = fd < 0 ? NULL : fdopendir (fd);
   struct dirent *de;
   size_t n = 0;
 
   if (!d)
-    return;
+    {
+      if (fd >= 0)
+        close (fd);
+      return;
+    }
   while ((de = readdir (d)))
     n += de->d_name[0] != '.';
   if (n >= MAX_ENTRIES)

@@ -300,8 +300,9 @@ store_state() {
 		[ -n "$algs" ] && break
 		sleep 0.05
 	done
-	wait "$pid"
-	cat "$TEST_DIR/pull.log"
+	local rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 0 ] || fail "the pull failed ($rc): $(cat "$TEST_DIR/pull.log")"
 	[ "$algs" = cubic ] || fail "the client's sockets use: ${algs:-nothing seen} (system default: $default)"
 	[ -f "$(blob_path "$STORE" "$LAYER1")" ]
 }

@@ -1540,6 +1540,27 @@ test_seccomp_bad_profiles (struct unit_state *st)
   }
 }
 
+/* Entries of a cache directory (dot files, temporary ones, aside);
+ * with remove, unlinked as they are counted. */
+static size_t
+cache_entries (const char *dir, bool remove)
+{
+  DIR *d = opendir (dir);
+  struct dirent *de;
+  size_t n = 0;
+
+  while (d && (de = readdir (d)))
+    if (de->d_name[0] != '.')
+      {
+        n++;
+        if (remove)
+          unlinkat (dirfd (d), de->d_name, 0);
+      }
+  if (d)
+    closedir (d);
+  return n;
+}
+
 /* The cache's key covers every field that shapes the program; an entry
  * round-trips; a damaged, short or foreign entry is a miss. */
 static void
@@ -1673,19 +1694,10 @@ test_seccomp_cache (struct unit_state *st)
   /* Bounded: the 257th entry finds 256 and starts the directory over. */
   {
     char k[32];
-    size_t n = 0;
     for (int i = 0; i <= 256; i++)
       {
         if (i == 256)
-          {
-            DIR *d = opendir (sub);
-            struct dirent *de;
-            while (d && (de = readdir (d)))
-              n += de->d_name[0] != '.';
-            if (d)
-              closedir (d);
-            CHECK (st, n == 256);
-          }
+          CHECK (st, cache_entries (sub, false) == 256);
         snprintf (k, sizeof k, "key %d", i);
         CHECK_INT (st, tong_seccomp_cache_put (sub, k, strlen (k), prog, 3), 0);
       }
@@ -1693,18 +1705,7 @@ test_seccomp_cache (struct unit_state *st)
     CHECK_INT (st, tong_seccomp_cache_get (sub, "key 256", 7, &got, &got_len), 1);
     free (got);
     got = NULL;
-    DIR *d = opendir (sub);
-    struct dirent *de;
-    n = 0;
-    while (d && (de = readdir (d)))
-      if (de->d_name[0] != '.')
-        {
-          n++;
-          unlinkat (dirfd (d), de->d_name, 0);
-        }
-    if (d)
-      closedir (d);
-    CHECK (st, n == 1);
+    CHECK (st, cache_entries (sub, true) == 1);
   }
   rmdir (sub);
   snprintf (path, sizeof path, "%s/@cache", dir);
