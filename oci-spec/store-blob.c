@@ -3,6 +3,7 @@
 #include "store-internal.h"
 #include "oci/cleanup.h"
 #include "oci/digest.h"
+#include "oci/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -95,7 +96,7 @@ oci_blob_writer_write (struct oci_blob_writer *w, const void *buf, size_t len, s
     }
   r = oci_digester_update (w->digester, buf, len, err);
   if (r == 0)
-    r = store_write_all (w->fd, buf, len, "blob", err);
+    r = oci_write_all (w->fd, buf, len, "blob", err);
   if (r < 0)
     {
       discard (w);

@@ -33,8 +33,6 @@ int store_flock (int fd, int op, const char *what, struct oci_error *err);
 /* Creates ingest/tmp-<random> exclusively; returns its fd. */
 int store_tmp_create (struct oci_store *s, char name[STORE_TMP_NAME_MAX], struct oci_error *err);
 
-int store_write_all (int fd, const void *buf, size_t len, const char *what, struct oci_error *err);
-
 /* Replaces dirfd/name with buf atomically and durably: temporary file,
  * fsync, rename, fsync of the directory. */
 int store_replace_file (struct oci_store *s, int dirfd, const char *name, const void *buf, size_t len,

@@ -3,6 +3,7 @@
 #include "store-internal.h"
 #include "oci/cleanup.h"
 #include "oci/digest.h"
+#include "oci/file.h"
 #include "oci/image-spec.h"
 
 #include <dirent.h>
@@ -63,24 +64,6 @@ store_tmp_create (struct oci_store *s, char name[STORE_TMP_NAME_MAX], struct oci
 }
 
 int
-store_write_all (int fd, const void *buf, size_t len, const char *what, struct oci_error *err)
-{
-  const char *p = buf;
-
-  while (len > 0)
-    {
-      ssize_t n = write (fd, p, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return oci_error_set (err, errno, "write %s", what);
-      p += n;
-      len -= n;
-    }
-  return 0;
-}
-
-int
 store_replace_file (struct oci_store *s, int dirfd, const char *name, const void *buf, size_t len,
                     struct oci_error *err)
 {
@@ -91,7 +74,7 @@ store_replace_file (struct oci_store *s, int dirfd, const char *name, const void
   fd = store_tmp_create (s, tmp, err);
   if (fd < 0)
     return fd;
-  r = store_write_all (fd, buf, len, name, err);
+  r = oci_write_all (fd, buf, len, name, err);
   if (r == 0 && fsync (fd) < 0)
     r = oci_error_set (err, errno, "fsync %s", name);
   if (r == 0 && renameat (s->ingest_fd, tmp, dirfd, name) < 0)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "oci/cleanup.h"
+#include "oci/file.h"
 #include "oci/json.h"
 #include "oci/runtime-spec.h"
 
@@ -203,13 +204,12 @@ write_common (struct oci_json_writer *w, const struct tong_container *c)
 int
 tong_container_save (const struct tong_container *c, struct oci_error *err)
 {
-  cleanup_free char *path = NULL, *tmp = NULL, *text = NULL;
-  cleanup_close int fd = -1;
+  cleanup_free char *path = NULL, *text = NULL;
   struct oci_json_writer *w;
   size_t len;
   int r;
 
-  if (asprintf (&path, "%s/" TONG_STATE_FILE, c->dir) < 0 || asprintf (&tmp, "%s/.state.json.tmp", c->dir) < 0)
+  if (asprintf (&path, "%s/" TONG_STATE_FILE, c->dir) < 0)
     return oci_error_set (err, ENOMEM, "save state");
   w = oci_jw_new (OCI_JSON_COMPACT);
   if (!w)
@@ -227,16 +227,9 @@ tong_container_save (const struct tong_container *c, struct oci_error *err)
   oci_jw_free (w);
   if (r < 0)
     return r;
-  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return oci_error_set (err, errno, "create %s", tmp);
   /* No fsync: the state lives under /run and does not outlive a reboot;
    * the rename alone keeps readers from seeing half a file. */
-  if (write (fd, text, len) != (ssize_t) len)
-    return oci_error_set (err, errno, "write %s", tmp);
-  if (rename (tmp, path) < 0)
-    return oci_error_set (err, errno, "rename %s to %s", tmp, path);
-  return 0;
+  return oci_replace_file_at (AT_FDCWD, path, &(struct iovec){ text, len }, 1, 0600, 0, err);
 }
 
 bool

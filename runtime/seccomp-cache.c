@@ -16,6 +16,7 @@
 #include <seccomp.h>
 
 #include "oci/cleanup.h"
+#include "oci/file.h"
 
 /* An entry: magic, key length, instruction count, checksum of key and
  * instructions (a torn write after a crash must not pass for a program),
@@ -279,11 +280,12 @@ tong_seccomp_cache_put (const char *dir, const char *key, size_t key_len, const 
 {
   cleanup_free char *parent = strdup (dir);
   cleanup_close int dfd = -1;
+  struct oci_error e = { 0 };
   unsigned char header[HEADER_SIZE];
-  char name[17], tmp[64];
+  char name[17];
   uint64_t sum = checksum (key, key_len, insns, len);
   char *slash;
-  int fd, r = 0;
+  int r = 0;
 
   if (!parent || len == 0 || len > BPF_MAXINSNS || key_len > UINT32_MAX)
     return -EINVAL;
@@ -309,39 +311,12 @@ tong_seccomp_cache_put (const char *dir, const char *key, size_t key_len, const 
   for (int i = 0; i < 8; i++)
     header[16 + i] = (unsigned char) (sum >> (8 * i));
   entry_name (key, key_len, name);
-  snprintf (tmp, sizeof tmp, ".tmp-%s-%ld", name, (long) getpid ());
-  fd = openat (dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return -errno;
-  const struct iovec_part {
-    const void *p;
-    size_t n;
-  } parts[] = { { header, sizeof header }, { key, key_len }, { insns, len * sizeof *insns } };
-  for (size_t i = 0; r == 0 && i < sizeof parts / sizeof parts[0]; i++)
-    {
-      const char *p = parts[i].p;
-      size_t left = parts[i].n;
-      while (r == 0 && left > 0)
-        {
-          ssize_t w = write (fd, p, left);
-          if (w < 0 && errno == EINTR)
-            continue;
-          if (w < 0)
-            r = -errno;
-          else
-            {
-              p += w;
-              left -= (size_t) w;
-            }
-        }
-    }
-  /* Durable before it has its name: an entry is written once per profile. */
-  if (r == 0 && fsync (fd) < 0)
-    r = -errno;
-  close (fd);
-  if (r == 0 && renameat (dfd, tmp, dfd, name) < 0)
-    r = -errno;
-  if (r < 0)
-    unlinkat (dfd, tmp, 0);
+  /* Durable before it has its name: an entry is written once per profile.
+   * Its temporary file starts with a dot, as bound_entries expects. */
+  r = oci_replace_file_at (dfd, name,
+                           (const struct iovec[]){ { header, sizeof header },
+                                                   { (void *) key, key_len },
+                                                   { (void *) insns, len * sizeof *insns } },
+                           3, 0600, OCI_REPLACE_SYNC_FILE, &e);
   return r;
 }
