@@ -46,7 +46,7 @@ fd_sink_write (void *ctx, const char *buf, size_t len, struct oci_error *err)
   struct fd_sink *s = ctx;
   int r = oci_digester_update (s->d, buf, len, err);
   if (r == 0)
-    r = regctl_write_all (s->fd, buf, len, "output", err);
+    r = oci_write_all (s->fd, buf, len, "output", err);
   s->n += len;
   return r;
 }
@@ -254,7 +254,7 @@ spool (int in, int *ret_fd, int64_t *ret_size, char digest[OCI_DIGEST_MAX], stru
         return oci_error_set (err, errno, "read stdin");
       if (n == 0)
         break;
-      if ((r = oci_digester_update (d, buf, n, err)) < 0 || (r = regctl_write_all (fd, buf, n, "spool", err)) < 0)
+      if ((r = oci_digester_update (d, buf, n, err)) < 0 || (r = oci_write_all (fd, buf, n, "spool", err)) < 0)
         return r;
       size += n;
     }

@@ -189,7 +189,7 @@ regctl_cmd_config_get (struct regctl_globals *g, int argc, char **argv, struct o
     r = image_load (g, &ref, &info, err);
   if (r == 0)
     r = g->json ? regctl_print_json_text (info.config_text, info.config_len, err)
-                : regctl_write_all (1, info.config_text, info.config_len, "stdout", err);
+                : oci_write_all (1, info.config_text, info.config_len, "stdout", err);
   image_info_clear (&info);
   image_ref_clear (&ref);
   return r;

@@ -38,7 +38,7 @@ regctl_cmd_manifest_get (struct regctl_globals *g, int argc, char **argv, struct
   if (r == 0 && g->platform)
     r = image_select_platform (g, &ref, &m, err);
   if (r == 0)
-    r = g->json ? regctl_print_json_text (m.body, m.len, err) : regctl_write_all (1, m.body, m.len, "stdout", err);
+    r = g->json ? regctl_print_json_text (m.body, m.len, err) : oci_write_all (1, m.body, m.len, "stdout", err);
   registry_manifest_clear (&m);
   image_ref_clear (&ref);
   return r;

@@ -14,6 +14,7 @@
 #include "docker-config.h"
 #include "oci/base64.h"
 #include "oci/cleanup.h"
+#include "oci/file.h"
 #include "oci/json.h"
 
 extern char **environ;
@@ -338,9 +339,7 @@ static int
 write_config (const char *path, const struct oci_json *cfg, struct oci_error *err)
 {
   cleanup_free char *text = NULL;
-  cleanup_free char *tmp = NULL;
   cleanup_free char *dir = strdup (path);
-  cleanup_close int fd = -1;
   size_t len;
   char *slash;
   int r;
@@ -357,23 +356,9 @@ write_config (const char *path, const struct oci_json *cfg, struct oci_error *er
   r = oci_json_dump (cfg, OCI_JSON_PRETTY, &text, &len, err);
   if (r < 0)
     return r;
-  if (asprintf (&tmp, "%s.tmp-XXXXXX", path) < 0)
-    return oci_error_set (err, ENOMEM, "config");
-  fd = mkostemp (tmp, O_CLOEXEC);
-  if (fd < 0)
-    return oci_error_set (err, errno, "create %s", tmp);
-  r = fchmod (fd, 0600) < 0 ? oci_error_set (err, errno, "chmod %s", tmp) : 0;
-  if (r == 0)
-    r = regctl_write_all (fd, text, len, tmp, err);
-  if (r == 0 && regctl_write_all (fd, "\n", 1, tmp, err) < 0)
-    r = -EIO;
-  if (r == 0 && fsync (fd) < 0)
-    r = oci_error_set (err, errno, "fsync %s", tmp);
-  if (r == 0 && rename (tmp, path) < 0)
-    r = oci_error_set (err, errno, "rename %s to %s", tmp, path);
-  if (r < 0)
-    unlink (tmp);
-  return r;
+  /* Credentials: readable by the owner only, and never half-written. */
+  return oci_replace_file_at (AT_FDCWD, path, (const struct iovec[]){ { text, len }, { "\n", 1 } }, 2, 0600,
+                              OCI_REPLACE_SYNC_FILE, err);
 }
 
 int

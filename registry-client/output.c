@@ -8,24 +8,6 @@
 #include "regctl.h"
 
 int
-regctl_write_all (int fd, const void *buf, size_t len, const char *what, struct oci_error *err)
-{
-  const char *p = buf;
-
-  while (len > 0)
-    {
-      ssize_t n = write (fd, p, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return oci_error_set (err, errno, "write %s", what);
-      p += n;
-      len -= n;
-    }
-  return 0;
-}
-
-int
 regctl_flush_stdout (struct oci_error *err)
 {
   if (fflush (stdout) != 0 || ferror (stdout))

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "oci/error.h"
+#include "oci/file.h"
 #include "oci/json.h"
 
 struct regctl_session;
@@ -74,8 +75,6 @@ int regctl_parse_int (const char *s, int min, int max, int *ret, const char *wha
 
 /* ---- output (output.c) ---- */
 
-/* Writes everything or fails naming `what` ("stdout"). */
-int regctl_write_all (int fd, const void *buf, size_t len, const char *what, struct oci_error *err);
 /* Prints a writer's document (pretty) followed by a newline on stdout. */
 int regctl_print_json (struct oci_json_writer *w, struct oci_error *err);
 /* Prints a JSON text re-indented (pretty) on stdout. */

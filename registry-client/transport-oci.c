@@ -280,7 +280,7 @@ extract_archive (struct image_ref *r, struct oci_error *err)
             }
           if (n == 0)
             break;
-          if ((rc = regctl_write_all (fd, buf, n, L->archive_entry_pathname (e), err)) < 0)
+          if ((rc = oci_write_all (fd, buf, n, L->archive_entry_pathname (e), err)) < 0)
             break;
         }
     }
