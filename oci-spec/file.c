@@ -30,24 +30,6 @@ oci_write_all (int fd, const void *buf, size_t len, const char *what, struct oci
   return 0;
 }
 
-/* The directory part of path ("." when there is none), for its fsync. */
-static int
-open_parent (int dirfd, const char *path)
-{
-  const char *slash = strrchr (path, '/');
-  cleanup_free char *dir = NULL;
-
-  if (!slash)
-    return openat (dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  dir = slash == path ? strdup ("/") : strndup (path, (size_t) (slash - path));
-  if (!dir)
-    {
-      errno = ENOMEM;
-      return -1;
-    }
-  return openat (dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
 int
 oci_replace_file_at (int dirfd, const char *path, const struct iovec *parts, size_t n_parts, mode_t mode,
                      unsigned flags, struct oci_error *err)
@@ -80,9 +62,11 @@ oci_replace_file_at (int dirfd, const char *path, const struct iovec *parts, siz
     }
   if (flags & OCI_REPLACE_SYNC_DIR)
     {
-      cleanup_close int dfd = open_parent (dirfd, path);
+      /* The directory part of path, its final slash kept ("a/" is "a"). */
+      cleanup_free char *dir = base == path ? strdup (".") : strndup (path, (size_t) (base - path));
+      cleanup_close int dfd = dir ? openat (dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
       if (dfd < 0 || fsync (dfd) < 0)
-        return oci_error_set (err, errno, "fsync the directory of %s", path);
+        return oci_error_set (err, dir ? errno : ENOMEM, "fsync the directory of %s", path);
     }
   return 0;
 }

@@ -86,16 +86,12 @@ alloc_ring (void)
  * populated at once they cost 0.4-0.6 ms.  That is done by the ring's
  * thread, not by whoever starts the transfers, which would otherwise pay
  * it for every blob before sending the first GET.  Pages the producer
- * touches first are simply skipped; without MADV_POPULATE_WRITE (before
- * Linux 5.14) they fault as they are filled. */
+ * touches first are simply skipped; before Linux 5.14 (EINVAL) every page
+ * faults as it is filled. */
 static void
 populate_ring (char *p)
 {
-#ifdef MADV_POPULATE_WRITE
   (void) madvise (p, (size_t) SLOTS * SLOT_SIZE, MADV_POPULATE_WRITE);
-#else
-  (void) p;
-#endif
 }
 
 static void
@@ -279,10 +275,10 @@ sink_main (void *arg)
     flusher_forget (s->o.flusher, s->writer);
   pthread_mutex_lock (&s->mu);
   bool finish = !s->abandon && r == 0;
-  /* Closed and drained, the producer has no slot left to fill: the ring
-   * goes now, while the thread's fsync waits anyway, instead of on the
-   * producer's path when the transfer ends. */
-  char *ring = finish && s->closed ? s->slots : NULL;
+  /* finish: closed and drained, so the producer has no slot left to
+   * fill.  The ring goes now, while the thread's fsync waits anyway,
+   * instead of on the producer's path when the transfer ends. */
+  char *ring = finish ? s->slots : NULL;
   if (ring)
     s->slots = NULL;
   pthread_mutex_unlock (&s->mu);

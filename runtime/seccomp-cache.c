@@ -313,10 +313,9 @@ tong_seccomp_cache_put (const char *dir, const char *key, size_t key_len, const 
   entry_name (key, key_len, name);
   /* Durable before it has its name: an entry is written once per profile.
    * Its temporary file starts with a dot, as bound_entries expects. */
-  r = oci_replace_file_at (dfd, name,
-                           (const struct iovec[]){ { header, sizeof header },
-                                                   { (void *) key, key_len },
-                                                   { (void *) insns, len * sizeof *insns } },
-                           3, 0600, OCI_REPLACE_SYNC_FILE, &e);
-  return r;
+  return oci_replace_file_at (dfd, name,
+                              (const struct iovec[]){ { header, sizeof header },
+                                                      { (void *) key, key_len },
+                                                      { (void *) insns, len * sizeof *insns } },
+                              3, 0600, OCI_REPLACE_SYNC_FILE, &e);
 }

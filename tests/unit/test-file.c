@@ -13,22 +13,6 @@
 
 #include "oci/file.h"
 
-static char *
-tmpdir (void)
-{
-  const char *base = getenv ("TMPDIR");
-  char *p = NULL;
-
-  if (asprintf (&p, "%s/tong-file-XXXXXX", base && *base ? base : "/tmp") < 0)
-    return NULL;
-  if (!mkdtemp (p))
-    {
-      free (p);
-      return NULL;
-    }
-  return p;
-}
-
 /* How many names dir holds, . and .. aside. */
 static int
 count_entries (const char *dir)
@@ -45,34 +29,17 @@ count_entries (const char *dir)
   return n;
 }
 
-/* Removes dir's plain files and subdirectories (one level) and dir. */
-static void
-remove_dir (const char *dir)
-{
-  DIR *d = opendir (dir);
-  struct dirent *de;
-  int dfd = d ? dirfd (d) : -1;
-
-  while (d && (de = readdir (d)))
-    if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0
-        && unlinkat (dfd, de->d_name, 0) < 0 && errno == EISDIR)
-      unlinkat (dfd, de->d_name, AT_REMOVEDIR);
-  if (d)
-    closedir (d);
-  rmdir (dir);
-}
-
 static void
 writes_parts_in_order (struct unit_state *st)
 {
-  char *dir = tmpdir ();
-  char *path = NULL;
+  char *dir = unit_mkdtemp ("tong-file");
   struct stat sb;
   size_t len = 0;
 
   CHECK (st, dir != NULL);
-  if (!dir || asprintf (&path, "%s/state.json", dir) < 0)
+  if (!dir)
     return;
+  char *path = unit_join (dir, "state.json");
   struct oci_error err = { 0 };
   const struct iovec parts[] = { { "{\"a\":", 5 }, { "", 0 }, { "1}", 2 } };
   CHECK_INT (st, oci_replace_file_at (AT_FDCWD, path, parts, 3, 0600, OCI_REPLACE_SYNC_FILE | OCI_REPLACE_SYNC_DIR,
@@ -85,14 +52,14 @@ writes_parts_in_order (struct unit_state *st)
   CHECK_INT (st, count_entries (dir), 1);
   free (got);
   free (path);
-  remove_dir (dir);
+  unit_remove_tree (dir);
   free (dir);
 }
 
 static void
 replaces_whole_file (struct unit_state *st)
 {
-  char *dir = tmpdir ();
+  char *dir = unit_mkdtemp ("tong-file");
   int dfd;
 
   CHECK (st, dir != NULL);
@@ -103,18 +70,15 @@ replaces_whole_file (struct unit_state *st)
   const struct iovec longer = { "a longer first version", 22 };
   const struct iovec shorter = { "v2", 2 };
   CHECK_INT (st, oci_replace_file_at (dfd, "pid", &longer, 1, 0644, 0, &err), 0);
-  CHECK_INT (st, oci_replace_file_at (dfd, "pid", &shorter, 1, 0644, 0, &err), 0);
-  char *path = NULL;
-  if (asprintf (&path, "%s/pid", dir) >= 0)
-    {
-      char *got = unit_read_file (path, NULL);
-      CHECK_STR (st, got, "v2");
-      free (got);
-    }
+  CHECK_INT (st, oci_replace_file_at (dfd, "pid", &shorter, 1, 0644, OCI_REPLACE_SYNC_DIR, &err), 0);
+  char *path = unit_join (dir, "pid");
+  char *got = unit_read_file (path, NULL);
+  CHECK_STR (st, got, "v2");
+  free (got);
   CHECK_INT (st, count_entries (dir), 1);
   free (path);
   close (dfd);
-  remove_dir (dir);
+  unit_remove_tree (dir);
   free (dir);
 }
 
@@ -123,12 +87,12 @@ replaces_whole_file (struct unit_state *st)
 static void
 failure_leaves_nothing (struct unit_state *st)
 {
-  char *dir = tmpdir ();
-  char *target = NULL;
+  char *dir = unit_mkdtemp ("tong-file");
 
   CHECK (st, dir != NULL);
-  if (!dir || asprintf (&target, "%s/state.json", dir) < 0)
+  if (!dir)
     return;
+  char *target = unit_join (dir, "state.json");
   CHECK (st, mkdir (target, 0700) == 0);
   struct oci_error err = { 0 };
   const struct iovec text = { "{}", 2 };
@@ -140,21 +104,18 @@ failure_leaves_nothing (struct unit_state *st)
   CHECK (st, stat (target, &sb) == 0 && S_ISDIR (sb.st_mode));
 
   /* A directory that does not exist: an error naming the file, nothing made. */
-  char *missing = NULL;
-  if (asprintf (&missing, "%s/no/such/file", dir) >= 0)
-    {
-      oci_error_clear (&err);
-      CHECK (st, oci_replace_file_at (AT_FDCWD, missing, &text, 1, 0600, 0, &err) < 0);
-      CHECK_INT (st, err.errnum, ENOENT);
-      CHECK (st, strstr (err.msg, "no/such/.file.tmp-") != NULL);
-    }
+  char *missing = unit_join (dir, "no/such/file");
+  oci_error_clear (&err);
+  CHECK (st, oci_replace_file_at (AT_FDCWD, missing, &text, 1, 0600, 0, &err) < 0);
+  CHECK_INT (st, err.errnum, ENOENT);
+  CHECK (st, strstr (err.msg, "no/such/.file.tmp-") != NULL);
   CHECK_INT (st, count_entries (dir), 1);
   /* A name that ends in a slash names no file. */
   oci_error_clear (&err);
   CHECK_INT (st, oci_replace_file_at (AT_FDCWD, "x/", &text, 1, 0600, 0, &err), -EINVAL);
   free (missing);
   free (target);
-  remove_dir (dir);
+  unit_remove_tree (dir);
   free (dir);
 }
 
@@ -162,13 +123,14 @@ failure_leaves_nothing (struct unit_state *st)
 static void
 temporary_file_does_not_follow_links (struct unit_state *st)
 {
-  char *dir = tmpdir ();
-  char *victim = NULL, *link = NULL, *path = NULL;
+  char *dir = unit_mkdtemp ("tong-file");
+  char tmp_name[64];
 
   CHECK (st, dir != NULL);
-  if (!dir || asprintf (&victim, "%s/victim", dir) < 0
-      || asprintf (&link, "%s/.pid.tmp-%ld", dir, (long) getpid ()) < 0 || asprintf (&path, "%s/pid", dir) < 0)
+  if (!dir)
     return;
+  snprintf (tmp_name, sizeof tmp_name, ".pid.tmp-%ld", (long) getpid ());
+  char *victim = unit_join (dir, "victim"), *link = unit_join (dir, tmp_name), *path = unit_join (dir, "pid");
   int fd = open (victim, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
   CHECK (st, fd >= 0 && write (fd, "keep", 4) == 4);
   if (fd >= 0)
@@ -183,7 +145,7 @@ temporary_file_does_not_follow_links (struct unit_state *st)
   free (victim);
   free (link);
   free (path);
-  remove_dir (dir);
+  unit_remove_tree (dir);
   free (dir);
 }
 

@@ -22,47 +22,9 @@
 /* ---- helpers ---- */
 
 static int
-rm_entry (const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  return remove (path);
-}
-
-static void
-rm_rf (const char *path)
-{
-  nftw (path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* A fresh directory per test; `sub` names the store inside it. */
-static char *
-tmpdir (void)
-{
-  const char *base = getenv ("TMPDIR");
-  char *p = NULL;
-
-  if (asprintf (&p, "%s/tong-store-XXXXXX", base && *base ? base : "/tmp") < 0)
-    return NULL;
-  if (!mkdtemp (p))
-    {
-      free (p);
-      return NULL;
-    }
-  return p;
-}
-
-static char *
-join (const char *a, const char *b)
-{
-  char *p = NULL;
-  if (asprintf (&p, "%s/%s", a, b) < 0)
-    abort ();
-  return p;
-}
-
-static int
 count_temp_files (const char *store)
 {
-  char *dir = join (store, "ingest");
+  char *dir = unit_join (store, "ingest");
   DIR *d = opendir (dir);
   struct dirent *de;
   int n = 0;
@@ -80,7 +42,7 @@ count_temp_files (const char *store)
 static int
 count_blobs (const char *store)
 {
-  char *dir = join (store, "blobs/sha256");
+  char *dir = unit_join (store, "blobs/sha256");
   DIR *d = opendir (dir);
   struct dirent *de;
   int n = 0;
@@ -235,7 +197,7 @@ create_store (struct unit_state *st, const char *path)
 static void
 layout_shape (struct unit_state *st)
 {
-  char *dir = tmpdir (), *path = join (dir, "a/b/store"), *file;
+  char *dir = unit_mkdtemp ("tong-store"), *path = unit_join (dir, "a/b/store"), *file;
   struct oci_error err = { 0 };
   struct oci_json *j = NULL, *want = NULL;
   struct oci_image_index *index = NULL;
@@ -247,13 +209,13 @@ layout_shape (struct unit_state *st)
   CHECK_STR (st, oci_store_path (s), path);
   CHECK (st, oci_store_dirfd (s) >= 0);
 
-  file = join (path, "oci-layout");
+  file = unit_join (path, "oci-layout");
   CHECK_INT (st, oci_json_parse_file (file, &j, &err), 0);
   CHECK_INT (st, oci_json_parse ("{\"imageLayoutVersion\":\"1.0.0\"}", 30, &want, &err), 0);
   CHECK (st, j && want && oci_json_equal (j, want));
   free (file);
 
-  file = join (path, "index.json");
+  file = unit_join (path, "index.json");
   CHECK_INT (st, oci_image_index_parse_file (file, &index, &err), 0);
   if (index)
     {
@@ -264,7 +226,7 @@ layout_shape (struct unit_state *st)
     }
   free (file);
 
-  file = join (path, "blobs/sha256");
+  file = unit_join (path, "blobs/sha256");
   CHECK (st, stat (file, &sb) == 0 && S_ISDIR (sb.st_mode));
   free (file);
   oci_store_close (s);
@@ -285,12 +247,12 @@ layout_shape (struct unit_state *st)
   /* … is not turned into one when it holds other files. */
   CHECK (st, oci_store_open (dir, OCI_STORE_CREATE, &s, &err) < 0);
   CHECK (st, strstr (err.msg, "not empty and not an OCI image layout") != NULL);
-  file = join (dir, "oci-layout");
+  file = unit_join (dir, "oci-layout");
   CHECK (st, access (file, F_OK) < 0);
   free (file);
 
   /* A layout of an unknown version is refused. */
-  file = join (path, "oci-layout");
+  file = unit_join (path, "oci-layout");
   write_file (file, "{\"imageLayoutVersion\":\"9.9.9\"}");
   free (file);
   CHECK (st, oci_store_open (path, 0, &s, &err) < 0);
@@ -300,7 +262,7 @@ out:
   oci_json_free (j);
   oci_json_free (want);
   oci_image_index_free (index);
-  rm_rf (dir);
+  unit_remove_tree (dir);
   free (path);
   free (dir);
 }
@@ -308,7 +270,7 @@ out:
 static void
 blob_roundtrip (struct unit_state *st)
 {
-  char *dir = tmpdir ();
+  char *dir = unit_mkdtemp ("tong-store");
   struct oci_store *s = create_store (st, dir);
   struct oci_error err = { 0 };
   char digest[OCI_DIGEST_MAX], *text = NULL, buf[16];
@@ -381,14 +343,14 @@ blob_roundtrip (struct unit_state *st)
 
 out:
   oci_store_close (s);
-  rm_rf (dir);
+  unit_remove_tree (dir);
   free (dir);
 }
 
 static void
 mismatches_leave_nothing (struct unit_state *st)
 {
-  char *dir = tmpdir ();
+  char *dir = unit_mkdtemp ("tong-store");
   struct oci_store *s = create_store (st, dir);
   struct oci_error err = { 0 };
   struct oci_blob_writer *w = NULL;
@@ -456,7 +418,7 @@ mismatches_leave_nothing (struct unit_state *st)
 
 out:
   oci_store_close (s);
-  rm_rf (dir);
+  unit_remove_tree (dir);
   free (dir);
 }
 
@@ -466,7 +428,7 @@ out:
 static void
 finish_then_batch_commit (struct unit_state *st)
 {
-  char *dir = tmpdir ();
+  char *dir = unit_mkdtemp ("tong-store");
   struct oci_store *s = create_store (st, dir);
   struct oci_error err = { 0 };
   struct oci_blob_writer *ws[2] = { NULL, NULL };
@@ -508,14 +470,14 @@ out:
   oci_blob_writer_free (ws[1]);
   oci_blob_writer_free (bad);
   oci_store_close (s);
-  rm_rf (dir);
+  unit_remove_tree (dir);
   free (dir);
 }
 
 static void
 no_symlinks_out_of_the_store (struct unit_state *st)
 {
-  char *dir = tmpdir (), *store = join (dir, "store"), *outside = join (dir, "outside");
+  char *dir = unit_mkdtemp ("tong-store"), *store = unit_join (dir, "store"), *outside = unit_join (dir, "outside");
   struct oci_store *s = create_store (st, store);
   struct oci_error err = { 0 };
   char *p;
@@ -534,11 +496,11 @@ no_symlinks_out_of_the_store (struct unit_state *st)
 
   /* An algorithm directory that is a symlink to a directory outside. */
   {
-    char *outdir = join (dir, "outdir"), *link = join (store, "blobs/sha512"), *target;
+    char *outdir = unit_join (dir, "outdir"), *link = unit_join (store, "blobs/sha512"), *target;
     const char *d512 = "sha512:9b71d224bd62f3785d96d46ad3ea3d73319bfbc2890caadae2dff72519673ca7"
                        "2323c3d99ba5c11d7c7acc6e14b8c5da0c4663475c2e5c3adef46f73bcdec043";
     CHECK_INT (st, mkdir (outdir, 0755), 0);
-    target = join (outdir, d512 + 7);
+    target = unit_join (outdir, d512 + 7);
     write_file (target, "hello");
     CHECK_INT (st, symlink (outdir, link), 0);
     CHECK (st, oci_store_open_blob (s, d512, &fd, NULL, &err) < 0);
@@ -564,7 +526,7 @@ no_symlinks_out_of_the_store (struct unit_state *st)
 
 out:
   oci_store_close (s);
-  rm_rf (dir);
+  unit_remove_tree (dir);
   free (store);
   free (outside);
   free (dir);
@@ -573,7 +535,7 @@ out:
 static void
 tag_and_resolve (struct unit_state *st)
 {
-  char *dir = tmpdir ();
+  char *dir = unit_mkdtemp ("tong-store");
   struct oci_store *s = create_store (st, dir);
   struct oci_error err = { 0 };
   struct oci_image_index *index = NULL;
@@ -645,14 +607,14 @@ tag_and_resolve (struct unit_state *st)
 
 out:
   oci_store_close (s);
-  rm_rf (dir);
+  unit_remove_tree (dir);
   free (dir);
 }
 
 static void
 retag_moves_and_untag (struct unit_state *st)
 {
-  char *dir = tmpdir ();
+  char *dir = unit_mkdtemp ("tong-store");
   struct oci_store *s = create_store (st, dir);
   struct oci_error err = { 0 };
   struct oci_image_index *index = NULL;
@@ -717,7 +679,7 @@ retag_moves_and_untag (struct unit_state *st)
 
 out:
   oci_store_close (s);
-  rm_rf (dir);
+  unit_remove_tree (dir);
   free (dir);
 }
 
@@ -725,7 +687,7 @@ out:
 static void
 foreign_layouts (struct unit_state *st)
 {
-  char *dir = tmpdir (), *file = join (dir, "index.json");
+  char *dir = unit_mkdtemp ("tong-store"), *file = unit_join (dir, "index.json");
   struct oci_store *s = create_store (st, dir);
   struct oci_error err = { 0 };
   struct oci_image_index *index = NULL;
@@ -803,7 +765,7 @@ foreign_layouts (struct unit_state *st)
 
 out:
   oci_store_close (s);
-  rm_rf (dir);
+  unit_remove_tree (dir);
   free (file);
   free (dir);
 }
@@ -811,7 +773,7 @@ out:
 static void
 gc_keeps_reachable (struct unit_state *st)
 {
-  char *dir = tmpdir ();
+  char *dir = unit_mkdtemp ("tong-store");
   struct oci_store *s = create_store (st, dir);
   struct oci_error err = { 0 };
   struct oci_store_gc_stats stats = { 0 };
@@ -874,7 +836,7 @@ gc_keeps_reachable (struct unit_state *st)
 
   /* Everything goes once nothing is tagged; files of other tools stay. */
   {
-    char *other = join (dir, "blobs/sha256/oci-put-blob123");
+    char *other = unit_join (dir, "blobs/sha256/oci-put-blob123");
     write_file (other, "x");
     CHECK_INT (st, oci_store_untag (s, "b", &err), 0);
     CHECK_INT (st, oci_store_untag (s, "sig", &err), 0);
@@ -899,7 +861,7 @@ gc_keeps_reachable (struct unit_state *st)
 
 out:
   oci_store_close (s);
-  rm_rf (dir);
+  unit_remove_tree (dir);
   free (dir);
 }
 
@@ -908,7 +870,7 @@ out:
 static void
 killed_writer (struct unit_state *st)
 {
-  char *dir = tmpdir ();
+  char *dir = unit_mkdtemp ("tong-store");
   struct oci_store *s = create_store (st, dir);
   struct oci_error err = { 0 };
   struct oci_store_gc_stats stats = { 0 };
@@ -959,7 +921,7 @@ killed_writer (struct unit_state *st)
 
 out:
   oci_store_close (s);
-  rm_rf (dir);
+  unit_remove_tree (dir);
   free (dir);
 }
 
@@ -968,7 +930,7 @@ out:
 static void
 gc_respects_other_handles (struct unit_state *st)
 {
-  char *dir = tmpdir ();
+  char *dir = unit_mkdtemp ("tong-store");
   struct oci_store *s = create_store (st, dir);
   struct oci_error err = { 0 };
   struct oci_store_gc_stats stats = { 0 };
@@ -1022,7 +984,7 @@ gc_respects_other_handles (struct unit_state *st)
 
 out:
   oci_store_close (s);
-  rm_rf (dir);
+  unit_remove_tree (dir);
   free (dir);
 }
 
@@ -1033,7 +995,7 @@ out:
 static void
 concurrent_taggers (struct unit_state *st)
 {
-  char *dir = tmpdir ();
+  char *dir = unit_mkdtemp ("tong-store");
   struct oci_store *s = create_store (st, dir);
   struct oci_error err = { 0 };
   struct oci_image_index *index = NULL;
@@ -1097,7 +1059,7 @@ concurrent_taggers (struct unit_state *st)
 
 out:
   oci_store_close (s);
-  rm_rf (dir);
+  unit_remove_tree (dir);
   free (dir);
 }
 
@@ -1106,7 +1068,7 @@ out:
 static void
 concurrent_create (struct unit_state *st)
 {
-  char *dir = tmpdir (), *path = join (dir, "new/store");
+  char *dir = unit_mkdtemp ("tong-store"), *path = unit_join (dir, "new/store");
   struct oci_error err = { 0 };
   struct oci_store *s = NULL;
   struct oci_image_index *index = NULL;
@@ -1149,7 +1111,7 @@ concurrent_create (struct unit_state *st)
       oci_image_index_free (index);
       oci_store_close (s);
     }
-  rm_rf (dir);
+  unit_remove_tree (dir);
   free (path);
   free (dir);
 }

@@ -1,6 +1,8 @@
 #include "unit.h"
 
+#include <ftw.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -92,4 +94,45 @@ unit_read_file (const char *path, size_t *len)
   if (len)
     *len = n;
   return buf;
+}
+
+char *
+unit_mkdtemp (const char *prefix)
+{
+  const char *base = getenv ("TMPDIR");
+  char *p = NULL;
+
+  if (asprintf (&p, "%s/%s-XXXXXX", base && *base ? base : "/tmp", prefix) < 0)
+    return NULL;
+  if (!mkdtemp (p))
+    {
+      free (p);
+      return NULL;
+    }
+  return p;
+}
+
+char *
+unit_join (const char *dir, const char *name)
+{
+  char *p = NULL;
+
+  if (asprintf (&p, "%s/%s", dir, name) < 0)
+    abort ();
+  return p;
+}
+
+static int
+remove_entry (const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void) st;
+  (void) flag;
+  (void) ftw;
+  return remove (path);
+}
+
+void
+unit_remove_tree (const char *path)
+{
+  nftw (path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

@@ -26,6 +26,12 @@ int unit_done (const struct unit_totals *t);
 const char *unit_spec_data_dir (void);
 /* Reads a whole file into a NUL-terminated buffer (caller frees), NULL on error. */
 char *unit_read_file (const char *path, size_t *len);
+/* A new directory $TMPDIR/PREFIX-XXXXXX (caller frees the name), NULL on error. */
+char *unit_mkdtemp (const char *prefix);
+/* "dir/name", new; aborts when out of memory. */
+char *unit_join (const char *dir, const char *name);
+/* Removes path and everything below it, without following links. */
+void unit_remove_tree (const char *path);
 /* Marks the current test skipped with a reason. */
 void unit_skip (struct unit_state *st, const char *reason);
 
